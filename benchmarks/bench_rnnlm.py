@@ -1,0 +1,110 @@
+"""ms/step of one truncated-BPTT training step (forward, backward, clip, SGD) for
+Rnnlm (1 x LSTM 100) and BetterRnnlm (2 x LSTM 650, tied, dropout), batch 20, T 35,
+V 10,000 -- and the same models in PyTorch (CPU) in the same run when torch is installed.
+
+    python benchmarks/bench_rnnlm.py [--steps 20] [--models rnnlm better]
+"""
+import argparse
+import os
+import time
+
+import numpy
+
+from ch06.rnnlm import BetterRnnlm, Rnnlm
+from common.np import GPU, np, to_gpu
+from common.optimizer import SGD
+from common.trainer import RnnlmTrainer
+
+CONFIGS = {"rnnlm": (Rnnlm, 100, 0.0), "better": (BetterRnnlm, 650, 0.5)}
+N, T, V = 20, 35, 10000
+
+
+def sync():
+    if GPU:
+        np.cuda.Stream.null.synchronize()
+
+
+def time_scratchnlp(name, steps, warmup=3):
+    cls, H, _ = CONFIGS[name]
+    model = cls(V, H, H)
+    trainer = RnnlmTrainer(model, SGD(20.0), verbose=False)
+    ids = to_gpu(numpy.random.default_rng(0).integers(0, V, 50000).astype(numpy.int32))
+    xs, ts = ids[:-1], ids[1:]
+    times = []
+    for i in range(warmup + steps):
+        bx, bt = trainer.get_batch(xs, ts, N, T)
+        sync()
+        start = time.perf_counter()
+        model.forward(bx, bt)
+        trainer.step(0.25)
+        sync()
+        if i >= warmup:
+            times.append(time.perf_counter() - start)
+    return 1000 * float(numpy.median(times))
+
+
+def time_torch(name, steps, warmup=3):
+    import torch
+    import torch.nn as nn
+
+    torch.set_num_threads(os.cpu_count())
+    _, H, dropout = CONFIGS[name]
+    layers = 2 if name == "better" else 1
+
+    class LM(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(V, H)
+            self.drop = nn.Dropout(dropout)
+            self.lstm = nn.LSTM(H, H, num_layers=layers, dropout=dropout if layers > 1 else 0.0, batch_first=True)
+            self.out = nn.Linear(H, V)
+            if name == "better":
+                self.out.weight = self.embed.weight
+
+        def forward(self, x, state):
+            h, state = self.lstm(self.drop(self.embed(x)), state)
+            return self.out(self.drop(h)), state
+
+    model = LM()
+    opt = torch.optim.SGD(model.parameters(), lr=20.0)
+    loss_fn = nn.CrossEntropyLoss()
+    rng = numpy.random.default_rng(0)
+    state = None
+    times = []
+    for i in range(warmup + steps):
+        x = torch.from_numpy(rng.integers(0, V, (N, T)))
+        y = torch.from_numpy(rng.integers(0, V, (N, T)))
+        start = time.perf_counter()
+        if state is not None:
+            state = tuple(s.detach() for s in state)
+        out, state = model(x, state)
+        loss = loss_fn(out.reshape(-1, V), y.reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 0.25)
+        opt.step()
+        if i >= warmup:
+            times.append(time.perf_counter() - start)
+    return 1000 * float(numpy.median(times))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--models", nargs="+", default=["rnnlm", "better"], choices=sorted(CONFIGS))
+    args = p.parse_args(argv)
+    try:
+        import torch  # noqa: F401
+        have_torch = not GPU
+    except ImportError:
+        have_torch = False
+    print("backend: %s; cores: %d" % ("CuPy" if GPU else "NumPy %s" % numpy.__version__, os.cpu_count()))
+    print("%-8s %14s %14s %8s %12s" % ("model", "scratchnlp ms", "torch ms", "ratio", "tokens/s"))
+    for name in args.models:
+        ours = time_scratchnlp(name, args.steps)
+        ref = time_torch(name, args.steps) if have_torch else float("nan")
+        print("%-8s %14.1f %14.1f %8.2f %12.0f" % (name, ours, ref, ours / ref, N * T / ours * 1000))
+
+
+if __name__ == "__main__":
+    main()

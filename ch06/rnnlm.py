@@ -1,0 +1,49 @@
+"""Language models of chapter 6: Rnnlm (1 x LSTM), BetterRnnlm (2 x LSTM, dropout,
+weight tying) and GruRnnlm (the same as Rnnlm with a GRU).
+
+xs, ts: (N, T) ids; V vocabulary, D word-vector size, H hidden size.
+"""
+from common.init import randn, xavier, zeros
+from common.sequential import SequentialLM
+from common.time_layers import (TimeAffine, TimeDropout, TimeEmbedding, TimeGRU, TimeLSTM,
+                                TimeSoftmaxWithLoss)
+
+
+class Rnnlm(SequentialLM):
+    def __init__(self, vocab_size=10000, wordvec_size=100, hidden_size=100, rng=None):
+        V, D, H = vocab_size, wordvec_size, hidden_size
+        self.lstm_layer = TimeLSTM(xavier(D, 4 * H, rng), xavier(H, 4 * H, rng), zeros(4 * H), stateful=True)
+        super().__init__([TimeEmbedding(randn(V, D, scale=0.01, rng=rng)), self.lstm_layer,
+                          TimeAffine(xavier(H, V, rng), zeros(V))], TimeSoftmaxWithLoss())
+
+
+class GruRnnlm(SequentialLM):
+    def __init__(self, vocab_size=10000, wordvec_size=100, hidden_size=100, rng=None):
+        V, D, H = vocab_size, wordvec_size, hidden_size
+        self.gru_layer = TimeGRU(xavier(D, 3 * H, rng), xavier(H, 3 * H, rng), zeros(3 * H), stateful=True)
+        super().__init__([TimeEmbedding(randn(V, D, scale=0.01, rng=rng)), self.gru_layer,
+                          TimeAffine(xavier(H, V, rng), zeros(V))], TimeSoftmaxWithLoss())
+
+
+class BetterRnnlm(SequentialLM):
+    """Embedding -> Dropout -> LSTM -> Dropout -> LSTM -> Dropout -> Affine(embed_W.T).
+
+    The output layer uses the transposed *view* of the embedding matrix (weight
+    tying), so wordvec_size must equal hidden_size.
+    """
+
+    def __init__(self, vocab_size=10000, wordvec_size=650, hidden_size=650, dropout_ratio=0.5, rng=None):
+        V, D, H = vocab_size, wordvec_size, hidden_size
+        if D != H:
+            raise ValueError("weight tying needs wordvec_size == hidden_size (got %d and %d)" % (D, H))
+        embed_W = randn(V, D, scale=0.01, rng=rng)
+        self.lstm_layers = [
+            TimeLSTM(xavier(D, 4 * H, rng), xavier(H, 4 * H, rng), zeros(4 * H), stateful=True),
+            TimeLSTM(xavier(H, 4 * H, rng), xavier(H, 4 * H, rng), zeros(4 * H), stateful=True),
+        ]
+        super().__init__([
+            TimeEmbedding(embed_W), TimeDropout(dropout_ratio),
+            self.lstm_layers[0], TimeDropout(dropout_ratio),
+            self.lstm_layers[1], TimeDropout(dropout_ratio),
+            TimeAffine(embed_W.T, zeros(V)),
+        ], TimeSoftmaxWithLoss())

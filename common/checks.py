@@ -1,0 +1,28 @@
+"""Input validation shared by layers: clear errors instead of silent wrong answers."""
+from common.np import np
+
+
+def check_ids(ids, vocab_size, name="ids"):
+    """Raise if ``ids`` is not an integer array with values in [0, vocab_size)."""
+    if not hasattr(ids, "dtype") or not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError("%s must be an integer array, got %s" % (name, getattr(ids, "dtype", type(ids))))
+    if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= vocab_size):
+        raise IndexError("%s out of range: values must lie in [0, %d), got min %d max %d"
+                         % (name, vocab_size, int(ids.min()), int(ids.max())))
+
+
+def check_float(x, name="x"):
+    if not hasattr(x, "dtype") or not np.issubdtype(x.dtype, np.floating):
+        raise TypeError("%s must be a floating-point array, got %s" % (name, getattr(x, "dtype", type(x))))
+
+
+def check_last_dim(x, expected, name="x"):
+    check_float(x, name)
+    if x.shape[-1] != expected:
+        raise ValueError("%s has last dimension %d, expected %d (shape %s)"
+                         % (name, x.shape[-1], expected, tuple(x.shape)))
+
+
+def check_ndim(x, ndim, what, name="x"):
+    if x.ndim != ndim:
+        raise ValueError("%s must be %s (%d-D), got shape %s" % (name, what, ndim, tuple(x.shape)))

@@ -1,0 +1,52 @@
+"""Stateless, numerically safe activation and loss functions.
+
+All functions keep the input dtype (float32 in training, float64 in gradient
+checks) and work on the last axis.
+"""
+from common.np import np
+
+
+def sigmoid(x, out=None):
+    """Logistic function written through tanh, so it never overflows."""
+    out = np.multiply(x, 0.5, out=out)
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
+
+
+def relu(x):
+    return np.maximum(x, 0)
+
+
+def log_softmax(x):
+    """log(softmax(x)) along the last axis, computed stably."""
+    shifted = x - x.max(axis=-1, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return shifted
+
+
+def softmax(x):
+    """Softmax along the last axis (any leading shape)."""
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
+
+
+def as_label_ids(t, n_classes):
+    """Accept integer labels (N,) or one-hot (N, C); return integer labels (N,)."""
+    if t.ndim >= 1 and t.shape[-1] == n_classes and t.ndim == 2:
+        return t.argmax(axis=-1)
+    if not np.issubdtype(t.dtype, np.integer):
+        raise TypeError("labels must be integer ids or one-hot rows, got dtype %s" % t.dtype)
+    return t
+
+
+def cross_entropy_error(y, t):
+    """Mean cross-entropy of probabilities y (N, C) against labels t (N,) or one-hot (N, C)."""
+    if y.ndim == 1:
+        y = y.reshape(1, -1)
+        t = t.reshape(1, -1) if t.size == y.size else t.reshape(1)
+    t = as_label_ids(t, y.shape[1])
+    n = y.shape[0]
+    return -np.log(y[np.arange(n), t] + 1e-7).sum() / n

@@ -1,0 +1,191 @@
+"""Feed-forward layers (chapter 1 and 4 of the book).
+
+Protocol: ``params`` and ``grads`` are aligned lists; ``backward`` writes each
+gradient in place (``grads[i][...] = g``) so models can collect the lists once.
+Shapes: N batch, D input features, H output features, C classes, V vocabulary.
+"""
+from common.checks import check_ids, check_last_dim
+from common.functions import as_label_ids, log_softmax, sigmoid, softmax
+from common.np import np, rand
+from common.sparse import RowSparseGrad
+
+
+class MatMul:
+    """y = x W with W (D, H); x (N, D) -> (N, H)."""
+
+    def __init__(self, W):
+        self.params = [W]
+        self.grads = [np.zeros_like(W)]
+        self.x = None
+
+    def forward(self, x):
+        W, = self.params
+        check_last_dim(x, W.shape[0])
+        self.x = x
+        return x @ W
+
+    def backward(self, dout):
+        W, = self.params
+        self.grads[0][...] = self.x.T @ dout
+        return dout @ W.T
+
+
+class Affine:
+    """y = x W + b with W (D, H), b (H,); x (N, D) -> (N, H)."""
+
+    def __init__(self, W, b):
+        self.params = [W, b]
+        self.grads = [np.zeros_like(W), np.zeros_like(b)]
+        self.x = None
+
+    def forward(self, x):
+        W, b = self.params
+        check_last_dim(x, W.shape[0])
+        self.x = x
+        return x @ W + b
+
+    def backward(self, dout):
+        W, _ = self.params
+        self.grads[0][...] = self.x.T @ dout
+        self.grads[1][...] = dout.sum(axis=0)
+        return dout @ W.T
+
+
+class Sigmoid:
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.out = None
+
+    def forward(self, x):
+        self.out = sigmoid(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out) * self.out
+
+
+class ReLU:
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, dout):
+        return dout * self.mask
+
+
+class Softmax:
+    """Softmax over the last axis; backward is the softmax Jacobian-vector product."""
+
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.out = None
+
+    def forward(self, x):
+        self.out = softmax(x)
+        return self.out
+
+    def backward(self, dout):
+        dx = self.out * dout
+        dx -= self.out * dx.sum(axis=-1, keepdims=True)
+        return dx
+
+
+class SoftmaxWithLoss:
+    """Mean cross-entropy of softmax(x) (N, C) against labels t (N,) or one-hot (N, C)."""
+
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.y = None
+        self.t = None
+
+    def forward(self, x, t):
+        t = as_label_ids(t, x.shape[1])
+        check_ids(t, x.shape[1], "labels")
+        if t.shape[0] != x.shape[0]:
+            raise ValueError("scores have %d rows but labels %d" % (x.shape[0], t.shape[0]))
+        logp = log_softmax(x)
+        self.t = t
+        self.y = np.exp(logp)
+        return -logp[np.arange(x.shape[0]), t].mean()
+
+    def backward(self, dout=1):
+        n = self.t.shape[0]
+        dx = self.y.copy()
+        dx[np.arange(n), self.t] -= 1
+        dx *= dout / n
+        return dx
+
+
+class SigmoidWithLoss:
+    """Mean binary cross-entropy of sigmoid(x) (N,) against 0/1 labels t (N,)."""
+
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.y = None
+        self.t = None
+
+    def forward(self, x, t):
+        if t.shape != x.shape:
+            raise ValueError("scores %s and labels %s must have the same shape"
+                             % (tuple(x.shape), tuple(t.shape)))
+        self.t = t.astype(x.dtype)
+        self.y = sigmoid(x)
+        # log(1 + exp(-|x|)) + max(x, 0) - x t  ==  BCE, without overflow
+        loss = np.logaddexp(0, -np.abs(x)) + np.maximum(x, 0) - x * self.t
+        return loss.mean()
+
+    def backward(self, dout=1):
+        return (self.y - self.t) * (dout / self.t.size)
+
+
+class Dropout:
+    """Inverted dropout: scale kept units by 1/(1-ratio) in training, identity at test.
+
+    ``train_flg`` is an attribute (as in the book's TimeDropout); models flip it.
+    """
+
+    def __init__(self, dropout_ratio=0.5):
+        if not 0.0 <= dropout_ratio < 1.0:
+            raise ValueError("dropout_ratio must be in [0, 1), got %r" % dropout_ratio)
+        self.params, self.grads = [], []
+        self.dropout_ratio = dropout_ratio
+        self.train_flg = True
+        self.mask = None
+
+    def forward(self, x):
+        if not self.train_flg or self.dropout_ratio == 0.0:
+            self.mask = None
+            return x
+        keep = rand(x.shape, x.dtype) >= self.dropout_ratio
+        self.mask = keep.astype(x.dtype) * (1.0 / (1.0 - self.dropout_ratio))
+        return x * self.mask
+
+    def backward(self, dout):
+        return dout if self.mask is None else dout * self.mask
+
+
+class Embedding:
+    """Row lookup ``W[ids]``: ids of any shape S -> (*S, D). W is (V, D).
+
+    The gradient is a :class:`RowSparseGrad`: only the rows that were read are
+    stored, never a dense (V, D) buffer.
+    """
+
+    def __init__(self, W):
+        self.params = [W]
+        self.grads = [RowSparseGrad(W.shape, W.dtype)]
+        self.ids = None
+
+    def forward(self, ids):
+        W, = self.params
+        check_ids(ids, W.shape[0])
+        self.ids = ids
+        return W[ids]
+
+    def backward(self, dout):
+        self.grads[0].assign(self.ids, dout)
+        return None

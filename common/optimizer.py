@@ -1,0 +1,142 @@
+"""Optimizers: ``update(params, grads)`` changes every parameter in place.
+
+Row-sparse gradients (from embeddings) update only the touched rows, and the
+optimizer state of only those rows ("lazy" updates, as PyTorch's SparseAdam and
+TensorFlow's LazyAdam do). Dense gradients update everything.
+"""
+import math
+
+from common.np import np
+from common.sparse import RowSparseGrad
+
+
+class Optimizer:
+    """Base class: subclasses define ``n_slots`` state arrays per parameter and ``_step``."""
+
+    n_slots = 0
+
+    def __init__(self, lr):
+        self.lr = lr
+        self.state = None
+
+    def update(self, params, grads):
+        if len(params) != len(grads):
+            raise ValueError("got %d params but %d grads" % (len(params), len(grads)))
+        if self.state is None:
+            self.state = [[np.zeros_like(p) for _ in range(self.n_slots)] for p in params]
+        elif len(self.state) != len(params):
+            raise ValueError("optimizer was set up for %d params, now called with %d; "
+                             "use a fresh optimizer per model" % (len(self.state), len(params)))
+        self._begin_step()
+        for p, g, slots in zip(params, grads, self.state):
+            if isinstance(g, RowSparseGrad):
+                rows = g.rows
+                p_rows = p[rows]
+                slot_rows = [s[rows] for s in slots]
+                self._step(p_rows, g.values, slot_rows)
+                p[rows] = p_rows
+                for s, s_rows in zip(slots, slot_rows):
+                    s[rows] = s_rows
+            else:
+                self._step(p, g, slots)
+
+    def _begin_step(self):
+        pass
+
+    def _step(self, p, g, slots):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """p -= lr * g"""
+
+    def __init__(self, lr=0.01):
+        super().__init__(lr)
+
+    def _step(self, p, g, slots):
+        p -= self.lr * g
+
+
+class Momentum(Optimizer):
+    """v = momentum * v - lr * g ; p += v"""
+
+    n_slots = 1
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        super().__init__(lr)
+        self.momentum = momentum
+
+    def _step(self, p, g, slots):
+        v, = slots
+        v *= self.momentum
+        v -= self.lr * g
+        p += v
+
+
+class Nesterov(Momentum):
+    """Nesterov momentum in the form of Bengio et al. (as in the book's code)."""
+
+    def _step(self, p, g, slots):
+        v, = slots
+        mu = self.momentum
+        v *= mu
+        v -= self.lr * g
+        p += mu * mu * v
+        p -= (1 + mu) * self.lr * g
+
+
+class AdaGrad(Optimizer):
+    """h += g^2 ; p -= lr g / (sqrt(h) + eps)"""
+
+    n_slots = 1
+
+    def __init__(self, lr=0.01, eps=1e-7):
+        super().__init__(lr)
+        self.eps = eps
+
+    def _step(self, p, g, slots):
+        h, = slots
+        h += g * g
+        p -= self.lr * g / (np.sqrt(h) + self.eps)
+
+
+class RMSprop(Optimizer):
+    """h = rho h + (1 - rho) g^2 ; p -= lr g / (sqrt(h) + eps)"""
+
+    n_slots = 1
+
+    def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-7):
+        super().__init__(lr)
+        self.decay_rate = decay_rate
+        self.eps = eps
+
+    def _step(self, p, g, slots):
+        h, = slots
+        h *= self.decay_rate
+        h += (1 - self.decay_rate) * g * g
+        p -= self.lr * g / (np.sqrt(h) + self.eps)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba) with the bias correction folded into the step size."""
+
+    n_slots = 2
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+        super().__init__(lr)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.iter = 0
+        self.lr_t = lr
+
+    def _begin_step(self):
+        self.iter += 1
+        self.lr_t = self.lr * math.sqrt(1 - self.beta2 ** self.iter) / (1 - self.beta1 ** self.iter)
+
+    def _step(self, p, g, slots):
+        m, v = slots
+        m += (1 - self.beta1) * (g - m)
+        v += (1 - self.beta2) * (g * g - v)
+        p -= self.lr_t * m / (np.sqrt(v) + self.eps)
+
+
+OPTIMIZERS = {cls.__name__.lower(): cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam)}

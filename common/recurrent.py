@@ -1,0 +1,309 @@
+"""Recurrent Time layers: TimeRNN, TimeLSTM, TimeGRU (and their one-step cells).
+
+Shapes: xs (N, T, D) -> hs (N, T, H). Parameters are Wx (D, G*H), Wh (H, G*H)
+and b (G*H,), where G is the number of fused gates (RNN 1, GRU 3, LSTM 4).
+
+Speed: the input projection ``xs @ Wx`` of all T steps is one matrix product,
+and so are dWx, dWh and dxs in backward; only ``h @ Wh`` and the gate
+arithmetic stay inside the time loop. Internally arrays are time-major
+(T, N, ...) so every per-step slice is contiguous.
+"""
+from common.checks import check_float, check_ndim
+from common.functions import sigmoid
+from common.np import np
+
+
+class TimeRecurrent:
+    """Shared machinery: parameter checks, state handling, batched projections."""
+
+    n_gates = 1
+    has_cell = False
+
+    def __init__(self, Wx, Wh, b, stateful=False):
+        H = Wh.shape[0]
+        G = self.n_gates
+        if Wh.shape != (H, G * H) or Wx.shape[1] != G * H or b.shape != (G * H,):
+            raise ValueError(
+                "%s expects Wx (D, %d*H), Wh (H, %d*H), b (%d*H,); got %s, %s, %s"
+                % (type(self).__name__, G, G, G, Wx.shape, Wh.shape, b.shape))
+        self.params = [Wx, Wh, b]
+        self.grads = [np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
+        self.stateful = stateful
+        self.h = self.c = None     # last hidden (and cell) state, (N, H)
+        self.dh = self.dc = None   # gradient w.r.t. the initial state, (N, H)
+        self.cache = None
+
+    @property
+    def hidden_size(self):
+        return self.params[1].shape[0]
+
+    def set_state(self, h, c=None):
+        self.h = h
+        self.c = c
+
+    def reset_state(self):
+        self.h = self.c = None
+
+    def _initial(self, state, N, dtype):
+        H = self.hidden_size
+        if state is None or not self.stateful:
+            return np.zeros((N, H), dtype=dtype)
+        if state.shape != (N, H):
+            raise ValueError("%s state has shape %s but the batch needs (%d, %d); "
+                             "call reset_state() when the batch size changes"
+                             % (type(self).__name__, tuple(state.shape), N, H))
+        return state
+
+    def forward(self, xs):
+        check_float(xs, "xs")
+        check_ndim(xs, 3, "(N, T, D)", "xs")
+        Wx, Wh, b = self.params
+        N, T, D = xs.shape
+        if D != Wx.shape[0]:
+            raise ValueError("xs has D=%d but Wx expects %d" % (D, Wx.shape[0]))
+        xs_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))           # (T, N, D)
+        X = (xs_tm.reshape(T * N, D) @ Wx).reshape(T, N, -1)
+        X += b
+        h0 = self._initial(self.h, N, xs.dtype)
+        c0 = self._initial(self.c, N, xs.dtype) if self.has_cell else None
+        hs = self._steps_forward(X, h0, c0)                             # (T, N, H)
+        self.cache = (xs_tm, h0, hs)
+        self.h = hs[-1]
+        return hs.transpose(1, 0, 2)
+
+    def backward(self, dhs, dc_last=None):
+        """dhs (N, T, H) -> dxs (N, T, D); also sets ``self.dh`` (and ``self.dc``)."""
+        Wx, _, _ = self.params
+        xs_tm, h0, hs = self.cache
+        T, N, D = xs_tm.shape
+        dhs_tm = dhs.transpose(1, 0, 2)
+        dX = self._steps_backward(dhs_tm, dc_last)                     # (T, N, G*H)
+        dX_flat = dX.reshape(T * N, -1)
+        self.grads[0][...] = xs_tm.reshape(T * N, D).T @ dX_flat
+        self.grads[2][...] = dX_flat.sum(axis=0)
+        return (dX_flat @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)
+
+    def _previous_h(self):
+        """Hidden state entering each step, (T, N, H)."""
+        _, h0, hs = self.cache
+        return np.concatenate([h0[None], hs[:-1]], axis=0)
+
+
+class TimeRNN(TimeRecurrent):
+    """h_t = tanh(x_t Wx + h_{t-1} Wh + b)."""
+
+    def _steps_forward(self, X, h, _c0):
+        Wh = self.params[1]
+        hs = np.empty(X.shape, dtype=X.dtype)
+        for t in range(X.shape[0]):
+            h = np.tanh(X[t] + h @ Wh, out=hs[t])
+        return hs
+
+    def _steps_backward(self, dhs, _dc_last):
+        Wh = self.params[1]
+        hs = self.cache[2]
+        dX = np.empty_like(hs)
+        dh = 0
+        for t in reversed(range(hs.shape[0])):
+            dt = dhs[t] + dh
+            dt *= 1 - hs[t] ** 2
+            dX[t] = dt
+            dh = dt @ Wh.T
+        self.dh = dh
+        T, N, H = hs.shape
+        self.grads[1][...] = self._previous_h().reshape(T * N, H).T @ dX.reshape(T * N, H)
+        return dX
+
+
+class TimeLSTM(TimeRecurrent):
+    """LSTM with fused gates in the book's order f, g, i, o.
+
+    c_t = f * c_{t-1} + g * i ;  h_t = o * tanh(c_t)
+    """
+
+    n_gates = 4
+    has_cell = True
+
+    def _steps_forward(self, X, h, c0):
+        Wh = self.params[1]
+        c = c0
+        T, N, G = X.shape
+        H = G // 4
+        gates = np.empty_like(X)                 # activated f, g, i, o
+        cs = np.empty((T, N, H), dtype=X.dtype)
+        tanh_cs = np.empty_like(cs)
+        hs = np.empty_like(cs)
+        for t in range(T):
+            a = X[t] + h @ Wh
+            act = gates[t]
+            sigmoid(a[:, :H], out=act[:, :H])
+            np.tanh(a[:, H:2 * H], out=act[:, H:2 * H])
+            sigmoid(a[:, 2 * H:], out=act[:, 2 * H:])
+            f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
+            c = np.multiply(f, c, out=cs[t])
+            c += g * i
+            np.tanh(c, out=tanh_cs[t])
+            h = np.multiply(o, tanh_cs[t], out=hs[t])
+        self.c = cs[-1]
+        self.lstm_cache = (gates, cs, tanh_cs, c0)
+        return hs
+
+    def _steps_backward(self, dhs, dc_last):
+        Wh = self.params[1]
+        gates, cs, tanh_cs, c0 = self.lstm_cache
+        T, N, H = cs.shape
+        dX = np.empty_like(gates)
+        dh = np.zeros((N, H), dtype=cs.dtype)
+        dc = np.zeros_like(dh) if dc_last is None else dc_last
+        for t in reversed(range(T)):
+            act = gates[t]
+            f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
+            c_prev = cs[t - 1] if t > 0 else c0
+            dh_t = dhs[t] + dh
+            tc = tanh_cs[t]
+            ds = dc + dh_t * o * (1 - tc * tc)
+            da = dX[t]
+            np.multiply(ds * c_prev, f * (1 - f), out=da[:, :H])
+            np.multiply(ds * i, 1 - g * g, out=da[:, H:2 * H])
+            np.multiply(ds * g, i * (1 - i), out=da[:, 2 * H:3 * H])
+            np.multiply(dh_t * tc, o * (1 - o), out=da[:, 3 * H:])
+            dc = ds * f
+            dh = da @ Wh.T
+        self.dh, self.dc = dh, dc
+        self.grads[1][...] = self._previous_h().reshape(T * N, H).T @ dX.reshape(T * N, 4 * H)
+        return dX
+
+
+class TimeGRU(TimeRecurrent):
+    """GRU (book appendix C), gates in order z, r, candidate:
+
+    z = s(x Wxz + h Whz + bz);  r = s(x Wxr + h Whr + br)
+    h~ = tanh(x Wxh + (r * h) Whh + bh);  h_t = (1 - z) * h + z * h~
+    """
+
+    n_gates = 3
+
+    def _steps_forward(self, X, h, _c0):
+        Wh = self.params[1]
+        T, N, G = X.shape
+        H = G // 3
+        Wh_zr, Wh_h = Wh[:, :2 * H], Wh[:, 2 * H:]
+        zr = np.empty((T, N, 2 * H), dtype=X.dtype)
+        cand = np.empty((T, N, H), dtype=X.dtype)
+        rh = np.empty_like(cand)
+        hs = np.empty_like(cand)
+        for t in range(T):
+            sigmoid(X[t, :, :2 * H] + h @ Wh_zr, out=zr[t])
+            z, r = zr[t, :, :H], zr[t, :, H:]
+            np.multiply(r, h, out=rh[t])
+            np.tanh(X[t, :, 2 * H:] + rh[t] @ Wh_h, out=cand[t])
+            h = np.add(h, z * (cand[t] - h), out=hs[t])
+        self.gru_cache = (zr, cand, rh)
+        return hs
+
+    def _steps_backward(self, dhs, _dc_last):
+        Wh = self.params[1]
+        zr, cand, rh = self.gru_cache
+        T, N, H = cand.shape
+        Wh_zr_T, Wh_h_T = Wh[:, :2 * H].T, Wh[:, 2 * H:].T
+        h_prev_all = self._previous_h()
+        dX = np.empty((T, N, 3 * H), dtype=cand.dtype)
+        dh = np.zeros((N, H), dtype=cand.dtype)
+        for t in reversed(range(T)):
+            z, r = zr[t, :, :H], zr[t, :, H:]
+            h_prev = h_prev_all[t]
+            dh_t = dhs[t] + dh
+            da = dX[t]
+            np.multiply(dh_t * z, 1 - cand[t] ** 2, out=da[:, 2 * H:])
+            drh = da[:, 2 * H:] @ Wh_h_T
+            np.multiply(dh_t * (cand[t] - h_prev), z * (1 - z), out=da[:, :H])
+            np.multiply(drh * h_prev, r * (1 - r), out=da[:, H:2 * H])
+            dh = dh_t * (1 - z) + drh * r + da[:, :2 * H] @ Wh_zr_T
+        self.dh = dh
+        dX_flat = dX.reshape(T * N, 3 * H)
+        self.grads[1][:, :2 * H] = h_prev_all.reshape(T * N, H).T @ dX_flat[:, :2 * H]
+        self.grads[1][:, 2 * H:] = rh.reshape(T * N, H).T @ dX_flat[:, 2 * H:]
+        return dX
+
+
+class _Cell:
+    """One time step of a Time layer: the book's RNN / LSTM / GRU interface.
+
+    The step runs the matching Time layer with T = 1, so there is a single
+    implementation of every recurrence.
+    """
+
+    time_class = None
+
+    def __init__(self, Wx, Wh, b):
+        self.time = self.time_class(Wx, Wh, b, stateful=True)
+        self.params, self.grads = self.time.params, self.time.grads
+
+    def _run(self, x, h_prev, c_prev=None):
+        self.time.set_state(h_prev, c_prev)
+        return self.time.forward(x[:, None, :])[:, 0, :]
+
+
+class RNN(_Cell):
+    """forward(x (N, D), h_prev (N, H)) -> h_next; backward(dh_next) -> (dx, dh_prev)."""
+
+    time_class = TimeRNN
+
+    def forward(self, x, h_prev):
+        return self._run(x, h_prev)
+
+    def backward(self, dh_next):
+        dx = self.time.backward(dh_next[:, None, :])[:, 0, :]
+        return dx, self.time.dh
+
+
+class GRU(RNN):
+    time_class = TimeGRU
+
+
+class LSTM(_Cell):
+    """forward(x, h_prev, c_prev) -> (h_next, c_next);
+    backward(dh_next, dc_next) -> (dx, dh_prev, dc_prev)."""
+
+    time_class = TimeLSTM
+
+    def forward(self, x, h_prev, c_prev):
+        h = self._run(x, h_prev, c_prev)
+        return h, self.time.c
+
+    def backward(self, dh_next, dc_next):
+        dx = self.time.backward(dh_next[:, None, :], dc_next)[:, 0, :]
+        return dx, self.time.dh, self.time.dc
+
+
+class TimeBidirectional:
+    """Runs one layer left-to-right and another right-to-left; concatenates (N, T, 2H)."""
+
+    def __init__(self, forward_layer, backward_layer):
+        self.fwd, self.bwd = forward_layer, backward_layer
+        self.params = self.fwd.params + self.bwd.params
+        self.grads = self.fwd.grads + self.bwd.grads
+        self.H = None
+
+    def forward(self, xs):
+        o1 = self.fwd.forward(xs)
+        o2 = self.bwd.forward(xs[:, ::-1])[:, ::-1]
+        self.H = o1.shape[2]
+        return np.concatenate((o1, o2), axis=2)
+
+    def backward(self, dhs):
+        H = self.H
+        dxs = self.fwd.backward(dhs[:, :, :H])
+        dxs = dxs + self.bwd.backward(dhs[:, ::-1, H:])[:, ::-1]
+        return dxs
+
+    def reset_state(self):
+        self.fwd.reset_state()
+        self.bwd.reset_state()
+
+
+class TimeBiLSTM(TimeBidirectional):
+    """The book's TimeBiLSTM(Wx1, Wh1, b1, Wx2, Wh2, b2): output (N, T, 2H)."""
+
+    def __init__(self, Wx1, Wh1, b1, Wx2, Wh2, b2, stateful=False):
+        super().__init__(TimeLSTM(Wx1, Wh1, b1, stateful), TimeLSTM(Wx2, Wh2, b2, stateful))

@@ -1,0 +1,46 @@
+"""SequentialLM: a stack of Time layers followed by a loss layer.
+
+The chapter 5-7 language models (SimpleRnnlm, Rnnlm, BetterRnnlm, the GRU LM)
+are all this class with different layer lists.
+xs, ts: (N, T) word ids; scores: (N, T, V).
+"""
+from common.base_model import BaseModel
+
+
+class SequentialLM(BaseModel):
+    def __init__(self, layers, loss_layer):
+        self.layers = layers
+        self.loss_layer = loss_layer
+        self.params, self.grads = [], []
+        for layer in layers:
+            self.params += layer.params
+            self.grads += layer.grads
+        self.recurrent_layers = [l for l in layers if hasattr(l, "reset_state")]
+        self.dropout_layers = [l for l in layers if hasattr(l, "train_flg")]
+
+    def predict(self, xs, train_flg=False):
+        for layer in self.dropout_layers:
+            layer.train_flg = train_flg
+        for layer in self.layers:
+            xs = layer.forward(xs)
+        return xs
+
+    def forward(self, xs, ts, train_flg=True):
+        return self.loss_layer.forward(self.predict(xs, train_flg), ts)
+
+    def backward(self, dout=1):
+        dout = self.loss_layer.backward(dout)
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def reset_state(self):
+        for layer in self.recurrent_layers:
+            layer.reset_state()
+
+    def get_state(self):
+        return [(l.h, l.c) for l in self.recurrent_layers]
+
+    def set_state(self, state):
+        for layer, (h, c) in zip(self.recurrent_layers, state):
+            layer.set_state(h, c)

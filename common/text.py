@@ -1,0 +1,131 @@
+"""Count-based word vectors and word-vector queries (book chapters 2-4).
+
+corpus: 1-D int array of word ids; C: (V, V) co-occurrence counts;
+word_matrix: (V, D) one vector per word id.
+"""
+import re
+
+import numpy
+
+
+class UnknownWordError(KeyError):
+    """A query word is not in the vocabulary."""
+
+    def __init__(self, word):
+        super().__init__(word)
+        self.word = word
+
+    def __str__(self):
+        return "%r is not in the vocabulary" % self.word
+
+
+def word_id(word, word_to_id):
+    try:
+        return word_to_id[word]
+    except KeyError:
+        raise UnknownWordError(word) from None
+
+
+def preprocess(text):
+    """Lower-case, split off '.', assign ids by first occurrence.
+
+    'You say goodbye and I say hello.' -> corpus [0 1 2 3 4 1 5 6].
+    Returns (corpus, word_to_id, id_to_word).
+    """
+    words = text.lower().replace(".", " .").split()
+    word_to_id, id_to_word = {}, {}
+    for w in words:
+        if w not in word_to_id:
+            id_to_word[len(word_to_id)] = w
+            word_to_id[w] = len(word_to_id)
+    corpus = numpy.array([word_to_id[w] for w in words], dtype=numpy.int32)
+    return corpus, word_to_id, id_to_word
+
+
+def tokenize(text):
+    """A slightly smarter word splitter: words and punctuation marks as tokens."""
+    return re.findall(r"[\w'-]+|[^\w\s]", text.lower())
+
+
+def create_co_matrix(corpus, vocab_size, window_size=1):
+    """Symmetric co-occurrence counts within ``window_size`` (V, V) int32, vectorised."""
+    corpus = numpy.asarray(corpus)
+    C = numpy.zeros((vocab_size, vocab_size), dtype=numpy.int32)
+    for d in range(1, window_size + 1):
+        left, right = corpus[:-d], corpus[d:]
+        numpy.add.at(C, (left, right), 1)
+        numpy.add.at(C, (right, left), 1)
+    return C
+
+
+def cos_similarity(x, y, eps=1e-8):
+    nx = x / (numpy.sqrt(numpy.sum(x ** 2)) + eps)
+    ny = y / (numpy.sqrt(numpy.sum(y ** 2)) + eps)
+    return numpy.dot(nx, ny)
+
+
+def ppmi(C, eps=1e-8):
+    """Positive PMI of a co-occurrence matrix, vectorised: max(0, log2(C N / (S_i S_j)))."""
+    C = numpy.asarray(C, dtype=numpy.float64)
+    N = C.sum()
+    S = C.sum(axis=0)
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        pmi = numpy.log2(C * N / numpy.outer(S, S) + eps)
+    pmi[~numpy.isfinite(pmi)] = 0
+    return numpy.maximum(pmi, 0).astype(numpy.float32)
+
+
+def normalize(x):
+    """L2-normalise rows of a matrix (or a vector); returns a new array."""
+    x = numpy.asarray(x, dtype=numpy.float32)
+    if x.ndim == 2:
+        return x / (numpy.sqrt((x ** 2).sum(axis=1, keepdims=True)) + 1e-8)
+    return x / (numpy.sqrt((x ** 2).sum()) + 1e-8)
+
+
+def most_similar(query, word_to_id, id_to_word, word_matrix, top=5, verbose=True):
+    """The ``top`` words closest to ``query`` by cosine: [(word, similarity), ...]."""
+    qid = word_id(query, word_to_id)
+    sims = normalize(word_matrix) @ normalize(word_matrix[qid])
+    sims[qid] = -numpy.inf
+    best = numpy.argsort(-sims)[:top]
+    result = [(id_to_word[int(i)], float(sims[i])) for i in best]
+    if verbose:
+        print("\n[query] " + query)
+        for w, s in result:
+            print(" %s: %s" % (w, s))
+    return result
+
+
+def analogy(a, b, c, word_to_id, id_to_word, word_matrix, top=5, verbose=True):
+    """a:b = c:? by 3CosAdd on normalised vectors; returns [(word, score), ...]."""
+    ids = [word_id(w, word_to_id) for w in (a, b, c)]
+    W = normalize(word_matrix)
+    query = normalize(W[ids[1]] - W[ids[0]] + W[ids[2]])
+    scores = W @ query
+    scores[ids] = -numpy.inf
+    best = numpy.argsort(-scores)[:top]
+    result = [(id_to_word[int(i)], float(scores[i])) for i in best]
+    if verbose:
+        print("\n[analogy] %s:%s = %s:?" % (a, b, c))
+        for w, s in result:
+            print(" %s: %.4f" % (w, s))
+    return result
+
+
+def create_contexts_target(corpus, window_size=1):
+    """contexts (N, 2w) and target (N,) for every position with a full window."""
+    corpus = numpy.asarray(corpus)
+    n = len(corpus) - 2 * window_size
+    if n <= 0:
+        raise ValueError("corpus of %d ids is too short for window %d" % (len(corpus), window_size))
+    offsets = [o for o in range(-window_size, window_size + 1) if o != 0]
+    target = corpus[window_size:window_size + n]
+    contexts = numpy.stack([corpus[window_size + o:window_size + o + n] for o in offsets], axis=1)
+    return contexts, target
+
+
+def convert_one_hot(corpus, vocab_size):
+    """ids of shape S -> one-hot int32 of shape (*S, V)."""
+    corpus = numpy.asarray(corpus)
+    return numpy.eye(vocab_size, dtype=numpy.int32)[corpus]

@@ -1,0 +1,103 @@
+"""Time layers: process whole (N, T, ...) batches (book chapters 5-8).
+
+The recurrent layers live in ``common.recurrent`` and are re-exported here so
+``from common.time_layers import TimeLSTM`` works as in the book.
+"""
+from common.checks import check_ids, check_last_dim, check_ndim
+from common.layers import Dropout, Embedding, SigmoidWithLoss
+from common.np import np
+from common.parallel import for_row_blocks
+from common.recurrent import (GRU, LSTM, RNN, TimeBiLSTM, TimeBidirectional,  # noqa: F401
+                              TimeGRU, TimeLSTM, TimeRNN)
+
+
+class TimeEmbedding(Embedding):
+    """ids (N, T) -> vectors (N, T, D); sparse gradient (see ``Embedding``)."""
+
+
+class TimeDropout(Dropout):
+    """Inverted dropout over (N, T, D); a fresh mask every call (depth direction only)."""
+
+
+class TimeAffine:
+    """x (N, T, D) -> x W + b (N, T, H), done as one (N*T, D) matrix product."""
+
+    def __init__(self, W, b):
+        self.params = [W, b]
+        self.grads = [np.zeros_like(W), np.zeros_like(b)]
+        self.x = None
+
+    def forward(self, x):
+        W, b = self.params
+        check_last_dim(x, W.shape[0])
+        N, T, D = x.shape
+        self.x = x.reshape(N * T, D)
+        out = self.x @ W
+        out += b
+        return out.reshape(N, T, -1)
+
+    def backward(self, dout):
+        W, _ = self.params
+        N, T, H = dout.shape
+        dout = dout.reshape(N * T, H)
+        self.grads[0][...] = self.x.T @ dout
+        self.grads[1][...] = dout.sum(axis=0)
+        return (dout @ W.T).reshape(N, T, -1)
+
+
+class TimeSoftmaxWithLoss:
+    """Mean cross-entropy over all (N, T) positions whose label != ignore_label.
+
+    xs: scores (N, T, V); ts: ids (N, T) or one-hot (N, T, V). The softmax is
+    computed as exp(x - max) / sum in row blocks on all cores; the loss uses
+    x_t - logsumexp(x), so it stays finite even when probabilities underflow.
+    """
+
+    def __init__(self, ignore_label=-1):
+        self.params, self.grads = [], []
+        self.ignore_label = ignore_label
+        self.cache = None
+
+    def forward(self, xs, ts):
+        check_ndim(xs, 3, "(N, T, V)", "xs")
+        N, T, V = xs.shape
+        if ts.ndim == 3:
+            ts = ts.argmax(axis=2)
+        if ts.shape != (N, T):
+            raise ValueError("targets have shape %s, expected (%d, %d)" % (tuple(ts.shape), N, T))
+        mask = (ts != self.ignore_label).reshape(N * T)
+        ts_flat = np.where(mask, ts.reshape(N * T), 0)
+        check_ids(ts_flat, V, "targets")
+        scores = xs.reshape(N * T, V)
+        probs = np.empty_like(scores)
+        log_z = np.empty(N * T, dtype=scores.dtype)
+
+        def block(a, b):
+            m = scores[a:b].max(axis=1, keepdims=True)
+            p = np.subtract(scores[a:b], m, out=probs[a:b])
+            np.exp(p, out=p)
+            s = p.sum(axis=1, keepdims=True)
+            p *= 1 / s
+            log_z[a:b] = (m + np.log(s))[:, 0]
+
+        for_row_blocks(block, N * T, V)
+        rows = np.arange(N * T)
+        picked = (scores[rows, ts_flat] - log_z) * mask
+        count = max(int(mask.sum()), 1)
+        self.cache = (ts_flat, probs, mask, count, (N, T, V))
+        return -picked.sum() / count
+
+    def backward(self, dout=1):
+        """Returns softmax - onehot, scaled; reuses the forward's probability buffer."""
+        ts_flat, dx, mask, count, shape = self.cache
+        self.cache = None
+        dx[np.arange(ts_flat.shape[0]), ts_flat] -= 1
+        scale = dout / count
+        if bool(mask.all()):
+            for_row_blocks(lambda a, b: dx[a:b].__imul__(scale), dx.shape[0], dx.shape[1])
+        else:
+            dx *= (scale * mask)[:, None]
+        return dx.reshape(shape)
+
+
+TimeSigmoidWithLoss = SigmoidWithLoss  # element-wise, so it already handles (N, T)

@@ -1,0 +1,25 @@
+import os
+
+import numpy
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHARED_DATA = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "data"))
+
+# Tests read the real data from ../shared/data unless the caller chose a directory.
+if not os.environ.get("SCRATCHNLP_DATA") and os.path.isdir(SHARED_DATA):
+    os.environ["SCRATCHNLP_DATA"] = SHARED_DATA
+os.environ.setdefault("SCRATCHNLP_OFFLINE", "1")
+
+
+def has_data(relpath):
+    d = os.environ.get("SCRATCHNLP_DATA")
+    return bool(d) and os.path.exists(os.path.join(d, relpath))
+
+
+needs_ptb = pytest.mark.skipif(not has_data("ptb/ptb.train.txt"), reason="PTB not available")
+
+
+@pytest.fixture
+def rng():
+    return numpy.random.default_rng(0)

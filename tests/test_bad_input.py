@@ -1,0 +1,80 @@
+"""Bad input raises a clear error instead of a silent wrong answer."""
+import numpy
+import pytest
+
+from common.layers import Affine, Embedding, SoftmaxWithLoss
+from common.text import UnknownWordError, most_similar, preprocess
+from common.time_layers import TimeLSTM, TimeSoftmaxWithLoss
+from common.trainer import RnnlmTrainer, Trainer
+from ch01.two_layer_net import TwoLayerNet
+from common.optimizer import SGD
+
+
+def test_affine_rejects_wrong_width():
+    layer = Affine(numpy.zeros((3, 2)), numpy.zeros(2))
+    with pytest.raises(ValueError, match="last dimension 4, expected 3"):
+        layer.forward(numpy.zeros((5, 4)))
+
+
+def test_affine_rejects_integer_input():
+    with pytest.raises(TypeError, match="floating-point"):
+        Affine(numpy.zeros((3, 2)), numpy.zeros(2)).forward(numpy.zeros((5, 3), dtype=int))
+
+
+def test_embedding_rejects_out_of_range_and_float_ids():
+    layer = Embedding(numpy.zeros((10, 2)))
+    with pytest.raises(IndexError, match=r"\[0, 10\)"):
+        layer.forward(numpy.array([3, 10]))
+    with pytest.raises(IndexError):
+        layer.forward(numpy.array([-1]))
+    with pytest.raises(TypeError, match="integer"):
+        layer.forward(numpy.array([1.0, 2.0]))
+
+
+def test_softmax_loss_rejects_bad_labels():
+    with pytest.raises(IndexError):
+        SoftmaxWithLoss().forward(numpy.zeros((2, 3)), numpy.array([0, 3]))
+    with pytest.raises(ValueError, match="rows"):
+        SoftmaxWithLoss().forward(numpy.zeros((2, 3)), numpy.array([0, 1, 2]))
+    with pytest.raises(ValueError, match="expected"):
+        TimeSoftmaxWithLoss().forward(numpy.zeros((2, 3, 4)), numpy.zeros((3, 2), dtype=int))
+
+
+def test_time_lstm_rejects_wrong_rank_and_width():
+    H, D = 2, 3
+    layer = TimeLSTM(numpy.zeros((D, 4 * H)), numpy.zeros((H, 4 * H)), numpy.zeros(4 * H))
+    with pytest.raises(ValueError, match=r"\(N, T, D\)"):
+        layer.forward(numpy.zeros((4, D)))
+    with pytest.raises(ValueError, match="D=5"):
+        layer.forward(numpy.zeros((1, 2, 5)))
+    with pytest.raises(ValueError, match="expects Wx"):
+        TimeLSTM(numpy.zeros((D, 3 * H)), numpy.zeros((H, 4 * H)), numpy.zeros(4 * H))
+
+
+def test_stateful_batch_size_change_is_explained():
+    H, D = 2, 3
+    layer = TimeLSTM(numpy.zeros((D, 4 * H)), numpy.zeros((H, 4 * H)), numpy.zeros(4 * H), stateful=True)
+    layer.forward(numpy.zeros((4, 2, D)))
+    with pytest.raises(ValueError, match="reset_state"):
+        layer.forward(numpy.zeros((3, 2, D)))
+
+
+def test_unknown_word_is_named():
+    corpus, w2i, i2w = preprocess("You say goodbye and I say hello.")
+    with pytest.raises(UnknownWordError, match="'zebra' is not in the vocabulary"):
+        most_similar("zebra", w2i, i2w, numpy.eye(len(w2i)), verbose=False)
+
+
+def test_trainer_rejects_mismatched_data():
+    trainer = Trainer(TwoLayerNet(2, 3, 3), SGD())
+    with pytest.raises(ValueError, match="x has 4 samples but t has 3"):
+        trainer.fit(numpy.zeros((4, 2), "f"), numpy.zeros(3, int), batch_size=2)
+    with pytest.raises(ValueError, match="shorter than one batch"):
+        RnnlmTrainer(TwoLayerNet(2, 3, 3), SGD()).fit(numpy.zeros(10, int), numpy.zeros(10, int))
+
+
+def test_nan_loss_stops_training():
+    net = TwoLayerNet(2, 3, 3)
+    x = numpy.full((4, 2), numpy.nan, dtype=numpy.float32)
+    with pytest.raises(FloatingPointError):
+        Trainer(net, SGD(), verbose=False).fit(x, numpy.zeros(4, int), max_epoch=1, batch_size=2, eval_interval=1)

@@ -1,0 +1,82 @@
+"""Numerical gradient checks (float64, central differences) for every feed-forward layer and loss."""
+import numpy
+import pytest
+
+from common.gradcheck import check_layer, numerical_gradient, relative_error
+from common.layers import (Affine, Dropout, Embedding, MatMul, ReLU, Sigmoid, SigmoidWithLoss,
+                           Softmax, SoftmaxWithLoss)
+from common.np import seed
+from tests.helpers import assert_gradients, ids, randn
+
+N, D, H, C, V = 4, 5, 3, 6, 7
+
+
+def test_matmul(rng):
+    assert_gradients(MatMul(randn(rng, D, H)), [randn(rng, N, D)])
+
+
+def test_affine(rng):
+    assert_gradients(Affine(randn(rng, D, H), randn(rng, H)), [randn(rng, N, D)])
+
+
+def test_sigmoid(rng):
+    assert_gradients(Sigmoid(), [randn(rng, N, D)])
+
+
+def test_relu(rng):
+    x = randn(rng, N, D)
+    x[numpy.abs(x) < 0.01] = 0.5  # keep away from the kink
+    assert_gradients(ReLU(), [x])
+
+
+def test_softmax(rng):
+    assert_gradients(Softmax(), [randn(rng, N, C)])
+
+
+@pytest.mark.parametrize("one_hot", [False, True])
+def test_softmax_with_loss(rng, one_hot):
+    t = ids(rng, C, N)
+    if one_hot:
+        t = numpy.eye(C, dtype=numpy.int32)[t]
+    assert_gradients(SoftmaxWithLoss(), [randn(rng, N, C), t], grad_inputs=[True, False])
+
+
+def test_sigmoid_with_loss(rng):
+    assert_gradients(SigmoidWithLoss(), [randn(rng, N, scale=3), ids(rng, 2, N)], grad_inputs=[True, False])
+
+
+def test_dropout_gradient_uses_the_same_mask(rng):
+    layer = Dropout(0.3)
+    seed(0)
+    x = randn(rng, N, D)
+    layer.forward(x)
+    mask = layer.mask
+    dx = layer.backward(numpy.ones_like(x))
+    numpy.testing.assert_array_equal(dx, mask)
+
+
+def test_embedding_with_repeated_ids(rng):
+    W = randn(rng, V, D)
+    x = numpy.array([[0, 3, 3], [1, 0, 6]])
+    errors = assert_gradients(Embedding(W), [x], grad_inputs=[False])
+    assert set(errors) == {"param0"}
+
+
+def test_gradcheck_catches_a_wrong_backward(rng):
+    """The checker must fail on a layer whose backward forgets a transpose."""
+
+    class WrongMatMul(MatMul):
+        def backward(self, dout):
+            W, = self.params
+            self.grads[0][...] = self.x.T @ dout
+            return dout @ W.T[::-1]  # wrong on purpose
+
+    errors = check_layer(WrongMatMul(randn(rng, D, D)), [randn(rng, N, D)])
+    assert errors["input0"] > 1e-2
+
+
+def test_numerical_gradient_of_a_quadratic():
+    x = numpy.array([1.0, -2.0, 3.0])
+    g = numerical_gradient(lambda: float((x ** 2).sum()), x)
+    numpy.testing.assert_allclose(g, 2 * x, rtol=1e-6)
+    assert relative_error(g, 2 * x) < 1e-8
