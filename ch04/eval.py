@@ -1,0 +1,33 @@
+"""Query saved word vectors: nearest words, analogies and Google analogy accuracy.
+
+    python -m ch04.eval runs/word2vec/cbow_vectors.npz --query toyota --analogy king man queen
+"""
+import argparse
+
+from ch04.train import show_queries
+from common.text import analogy, most_similar
+from common.vectors_io import load_word_vectors
+from common.word_vectors import analogy_accuracy, format_report
+from dataset import analogy as analogy_set
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("vectors", help=".npz written by ch04.train")
+    p.add_argument("--query", nargs="*", default=[])
+    p.add_argument("--analogy", nargs=3, metavar=("A", "B", "C"), action="append", default=[])
+    p.add_argument("--google", action="store_true", help="report accuracy on the Google analogy set")
+    args = p.parse_args(argv)
+    vecs, w2i, i2w = load_word_vectors(args.vectors)
+    if not args.query and not args.analogy:
+        show_queries(vecs, w2i, i2w)
+    for q in args.query:
+        most_similar(q, w2i, i2w, vecs)
+    for a, b, c in args.analogy:
+        analogy(a, b, c, w2i, i2w, vecs)
+    if args.google:
+        print(format_report(analogy_accuracy(vecs, w2i, analogy_set.load_questions())))
+
+
+if __name__ == "__main__":
+    main()

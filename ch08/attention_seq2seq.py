@@ -1,0 +1,78 @@
+"""Seq2seq with attention (book 8.2): the decoder attends over all encoder states.
+
+AttentionEncoder: xs (N, T) -> hs (N, T, H) (optionally bidirectional, H/2 per direction).
+AttentionDecoder: scores = Affine([context ; decoder state]) with the context first.
+"""
+from ch07.seq2seq import Decoder, Encoder, Seq2seq, lstm_weights
+from common.attention import TimeAttention
+from common.np import np
+from common.time_layers import TimeBidirectional, TimeLSTM
+
+
+class AttentionEncoder(Encoder):
+    def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f", bidirectional=False):
+        super().__init__(vocab_size, wordvec_size, hidden_size, rng, dtype)
+        if bidirectional:
+            if hidden_size % 2:
+                raise ValueError("a bidirectional encoder needs an even hidden_size")
+            half = hidden_size // 2
+            self.lstm = TimeBidirectional(TimeLSTM(*lstm_weights(wordvec_size, half, rng, dtype)),
+                                          TimeLSTM(*lstm_weights(wordvec_size, half, rng, dtype)))
+            self.params = self.embed.params + self.lstm.params
+            self.grads = self.embed.grads + self.lstm.grads
+
+    def forward(self, xs):
+        self.hs = self.lstm.forward(self.embed.forward(xs))
+        return self.hs
+
+    def backward(self, dhs):
+        self.embed.backward(self.lstm.backward(dhs))
+
+
+class AttentionDecoder(Decoder):
+    def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f"):
+        super().__init__(vocab_size, wordvec_size, hidden_size, rng, dtype, affine_input=2 * hidden_size)
+        self.attention = TimeAttention()
+
+    def initial_state(self, enc_hs):
+        return enc_hs[:, -1]
+
+    def _scores(self, xs, enc_hs):
+        dec_hs = self.lstm.forward(self.embed.forward(xs))
+        c = self.attention.forward(enc_hs, dec_hs)
+        return self.affine.forward(np.concatenate((c, dec_hs), axis=2))
+
+    def backward(self, dscore):
+        H = self.H
+        dout = self.affine.backward(dscore)
+        dc, ddec_hs0 = dout[:, :, :H], dout[:, :, H:]
+        denc_hs, ddec_hs1 = self.attention.backward(dc)
+        self.embed.backward(self.lstm.backward(ddec_hs0 + ddec_hs1))
+        denc_hs[:, -1] += self.lstm.dh
+        return denc_hs
+
+    def generate(self, enc_hs, start_id, sample_size):
+        """Greedy decoding; ``attention_weights`` (N, sample_size, T) holds every step's weights."""
+        weights = []
+        self.lstm.set_state(self.initial_state(enc_hs))
+        x = np.full((enc_hs.shape[0], 1), start_id, dtype=np.int32)
+        out = []
+        for _ in range(sample_size):
+            x = self._scores(x, enc_hs).argmax(axis=2).astype(np.int32)
+            weights.append(self.attention.attention_weights)
+            out.append(x)
+        self.attention_weights = np.concatenate(weights, axis=1)
+        return np.concatenate(out, axis=1)
+
+
+class AttentionSeq2seq(Seq2seq):
+    encoder_class = AttentionEncoder
+    decoder_class = AttentionDecoder
+
+    def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f", bidirectional=False):
+        args = (vocab_size, wordvec_size, hidden_size)
+        super().__init__(*args, rng=rng, dtype=dtype)
+        if bidirectional:
+            self.encoder = AttentionEncoder(*args, rng=rng, dtype=dtype, bidirectional=True)
+            self.params = self.encoder.params + self.decoder.params
+            self.grads = self.encoder.grads + self.decoder.grads

@@ -1,0 +1,83 @@
+"""Gradient checks of whole seq2seq models and the attention layers; generation shapes."""
+import numpy
+import pytest
+
+from ch07.peeky_seq2seq import PeekySeq2seq
+from ch07.seq2seq import Seq2seq
+from ch08.attention_seq2seq import AttentionSeq2seq
+from common.attention import Attention, AttentionWeight, TimeAttention, WeightSum
+from common.gradcheck import check_model
+from common.util import seq2seq_accuracy
+from tests.helpers import assert_gradients, ids, randn
+
+N, T, H = 3, 5, 4
+
+
+def test_weight_sum(rng):
+    a = numpy.abs(randn(rng, N, T))
+    assert_gradients(WeightSum(), [randn(rng, N, T, H), a])
+
+
+def test_attention_weight(rng):
+    assert_gradients(AttentionWeight(), [randn(rng, N, T, H), randn(rng, N, H)])
+
+
+def test_attention(rng):
+    assert_gradients(Attention(), [randn(rng, N, T, H), randn(rng, N, H)])
+
+
+def test_time_attention(rng):
+    assert_gradients(TimeAttention(), [randn(rng, N, T, H), randn(rng, N, 3, H)])
+
+
+def test_time_attention_equals_per_step_attention(rng):
+    hs, dec = randn(rng, N, T, H), randn(rng, N, 3, H)
+    layer = TimeAttention()
+    out = layer.forward(hs, dec)
+    for t in range(3):
+        step = Attention()
+        numpy.testing.assert_allclose(out[:, t], step.forward(hs, dec[:, t]))
+        numpy.testing.assert_allclose(layer.attention_weights[:, t], step.attention_weight)
+
+
+@pytest.mark.parametrize("cls,kwargs", [(Seq2seq, {}), (PeekySeq2seq, {}), (AttentionSeq2seq, {}),
+                                        (AttentionSeq2seq, {"bidirectional": True})])
+def test_whole_model_gradient(rng, cls, kwargs):
+    model = cls(9, 4, 6, rng=rng, dtype="d", **kwargs)
+    for p in model.params:
+        p[...] = randn(rng, *p.shape, scale=0.5)
+    errors = check_model(model, [ids(rng, 9, N, 5), ids(rng, 9, N, 4)])
+    assert max(errors) < 1e-6, errors
+
+
+def test_generate_is_greedy_and_batched(rng):
+    model = AttentionSeq2seq(9, 4, 6, rng=rng)
+    xs = ids(rng, 9, 7, 5)
+    out = model.generate(xs, 1, 4)
+    assert out.shape == (7, 4)
+    assert model.decoder.attention_weights.shape == (7, 4, 5)
+    one = model.generate(xs[2:3], 1, 4)
+    numpy.testing.assert_array_equal(out[2:3], one)
+
+
+def test_seq2seq_accuracy_counts_exact_matches():
+    class Echo:
+        def generate(self, xs, start_id, size):
+            return xs[:, :size]
+
+    q = numpy.array([[1, 2], [3, 4]])
+    a = numpy.array([[0, 1, 2], [0, 3, 5]])
+    acc, guesses = seq2seq_accuracy(Echo(), q, a)
+    assert acc == 0.5 and guesses.shape == (2, 2)
+
+
+def test_seq2seq_learns_to_copy():
+    rng = numpy.random.default_rng(0)
+    xs = rng.integers(1, 6, (600, 3)).astype(numpy.int32)
+    ts = numpy.concatenate([numpy.zeros((600, 1), numpy.int32), xs], axis=1)
+    from common.optimizer import Adam
+    from common.trainer import Trainer
+    model = AttentionSeq2seq(6, 8, 32, rng=rng)
+    Trainer(model, Adam(0.01), seed=0, verbose=False).fit(xs, ts, max_epoch=15, batch_size=30, max_grad=5.0, eval_interval=None)
+    acc, _ = seq2seq_accuracy(model, xs[:200], ts[:200])
+    assert acc > 0.9

@@ -1,0 +1,118 @@
+"""Negative sampling, the sampler, CBOW and skip-gram: gradients, distribution, training."""
+import numpy
+import pytest
+
+from ch04.cbow import CBOW
+from ch04.skip_gram import SkipGram
+from common.gradcheck import check_model
+from common.negative_sampling import EmbeddingDot, NegativeSamplingLoss, UnigramSampler
+from common.optimizer import Adam
+from common.text import create_contexts_target
+from common.trainer import Trainer
+from common.word_vectors import analogy_accuracy
+from tests.helpers import assert_gradients, ids, randn
+
+
+def freeze_sampler(sampler):
+    """Make negative sampling deterministic so numerical gradients see the same loss."""
+    cache = {}
+    draw = sampler.get_negative_sample
+
+    def fixed(target):
+        key = tuple(numpy.asarray(target).ravel())
+        if key not in cache:
+            cache[key] = draw(target)
+        return cache[key]
+
+    sampler.get_negative_sample = fixed
+
+
+def test_embedding_dot_book_example():
+    W = numpy.arange(21, dtype=numpy.float64).reshape(7, 3)
+    h = numpy.arange(9, dtype=numpy.float64).reshape(3, 3)
+    out = EmbeddingDot(W).forward(h, numpy.array([0, 3, 1]))
+    numpy.testing.assert_array_equal(out, [5, 122, 86])
+
+
+def test_embedding_dot_gradient(rng):
+    assert_gradients(EmbeddingDot(randn(rng, 7, 3)), [randn(rng, 4, 3), numpy.array([0, 3, 3, 6])],
+                     grad_inputs=[True, False])
+
+
+@pytest.mark.parametrize("target_shape", [(5,), (5, 4)])
+def test_negative_sampling_loss_gradient(rng, target_shape):
+    corpus = ids(rng, 12, 300)
+    layer = NegativeSamplingLoss(randn(rng, 12, 4), corpus, sample_size=3, seed=0)
+    freeze_sampler(layer.sampler)
+    assert_gradients(layer, [randn(rng, 5, 4), ids(rng, 12, *target_shape)], grad_inputs=[True, False])
+
+
+@pytest.mark.parametrize("cls", [CBOW, SkipGram])
+def test_whole_model_gradient(rng, cls):
+    corpus = ids(rng, 15, 200)
+    contexts, target = create_contexts_target(corpus, 2)
+    model = cls(15, 5, 2, corpus, sample_size=3, rng=rng, seed=1, dtype="d")
+    for p in model.params:
+        p[...] = randn(rng, *p.shape)
+    freeze_sampler(model.ns_loss.sampler)
+    errors = check_model(model, [contexts[:6], target[:6]])
+    assert max(errors) < 1e-6, errors
+
+
+def test_sampler_distribution_matches_power_075():
+    corpus = numpy.repeat(numpy.arange(3), [70, 29, 1])
+    sampler = UnigramSampler(corpus, 0.75, 2, seed=0)
+    numpy.testing.assert_allclose(sampler.word_p, [0.64196878, 0.33150408, 0.02652714], rtol=1e-6)
+    # with target 2 everywhere, negatives follow p restricted to {0, 1}
+    neg = sampler.get_negative_sample(numpy.full(50000, 2))
+    freq = numpy.bincount(neg.ravel(), minlength=3) / neg.size
+    numpy.testing.assert_allclose(freq[:2], sampler.word_p[:2] / sampler.word_p[:2].sum(), atol=0.01)
+    assert freq[2] == 0
+
+
+def test_sampler_never_returns_the_target_and_is_seeded():
+    corpus = numpy.array([0, 1, 2, 3, 4, 1, 2, 3])
+    target = numpy.array([1, 3, 0] * 1000)
+    a = UnigramSampler(corpus, 0.75, 4, seed=7).get_negative_sample(target)
+    b = UnigramSampler(corpus, 0.75, 4, seed=7).get_negative_sample(target)
+    assert a.shape == (3000, 4)
+    assert not (a == target[:, None]).any()
+    numpy.testing.assert_array_equal(a, b)
+    many = UnigramSampler(corpus, 0.75, 2, seed=1).get_negative_sample(numpy.array([[1, 2], [3, 4]]))
+    assert many.shape == (2, 2, 2) and not (many == numpy.array([[1, 2], [3, 4]])[..., None]).any()
+
+
+def test_cbow_learns_a_tiny_corpus():
+    """Words used in the same contexts end up closer than unrelated words."""
+    rng = numpy.random.default_rng(0)
+    text = []
+    for _ in range(400):
+        animal = rng.choice(["cat", "dog"])
+        fruit = rng.choice(["apple", "pear"])
+        text += ["the", animal, "runs", "fast", ".", "i", "eat", "an", fruit, "today", "."]
+    vocab = {w: i for i, w in enumerate(dict.fromkeys(text))}
+    corpus = numpy.array([vocab[w] for w in text])
+    contexts, target = create_contexts_target(corpus, 2)
+    model = CBOW(len(vocab), 10, 2, corpus, rng=rng, seed=0)
+    trainer = Trainer(model, Adam(0.01), seed=0, verbose=False)
+    trainer.fit(contexts, target, max_epoch=5, batch_size=50, eval_interval=None)
+    assert trainer.epoch_losses[-1] < trainer.epoch_losses[0]
+    W = model.word_vecs / numpy.linalg.norm(model.word_vecs, axis=1, keepdims=True)
+    v = lambda w: W[vocab[w]]
+    assert v("cat") @ v("dog") > v("cat") @ v("apple")
+    assert v("apple") @ v("pear") > v("apple") @ v("dog")
+
+
+def test_analogy_accuracy_on_planted_vectors():
+    words = ["king", "queen", "man", "woman", "paris", "france", "rome", "italy"]
+    w2i = {w: i for i, w in enumerate(words)}
+    base = numpy.eye(8)[:, :6] * 0
+    royal, male, female, capital = numpy.eye(6)[0], numpy.eye(6)[1], numpy.eye(6)[2], numpy.eye(6)[3]
+    vecs = numpy.array([royal + male, royal + female, male, female,
+                        capital + numpy.eye(6)[4], numpy.eye(6)[4], capital + numpy.eye(6)[5], numpy.eye(6)[5]]) + base
+    sections = {"family": [("man", "king", "woman", "queen")],
+                "capital": [("paris", "france", "rome", "italy"), ("paris", "france", "oslo", "norway")]}
+    report = analogy_accuracy(vecs, w2i, sections)
+    assert report["family"] == (1, 1, 1)
+    assert report["capital"] == (1, 1, 2)
+    assert report["total"] == (2, 2, 3)
