@@ -6,6 +6,7 @@ from common.base_model import BaseModel
 from common.init import randn
 from common.layers import Embedding
 from common.negative_sampling import NegativeSamplingLoss
+from common.np import np
 
 
 class CBOW(BaseModel):
@@ -28,6 +29,8 @@ class CBOW(BaseModel):
 
     def backward(self, dout=1):
         dh = self.ns_loss.backward(dout)
-        n_ctx = 2 * self.window_size
-        dctx = (dh / n_ctx)[:, None, :].repeat(n_ctx, axis=1)
-        self.in_layer.backward(dctx)
+        contexts = self.in_layer.ids
+        N, C = contexts.shape
+        # every context column receives dh / C: one scaled-row gradient, no (N, C, H) copy
+        self.in_layer.grads[0].assign_scaled_rows(contexts, np.full(N * C, 1.0 / C), dh,
+                                                  np.repeat(np.arange(N), C))

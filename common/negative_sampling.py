@@ -40,7 +40,7 @@ class UnigramSampler:
     replacement across the K negatives of a row (as in word2vec).
     """
 
-    def __init__(self, corpus, power=0.75, sample_size=5, vocab_size=None, seed=None):
+    def __init__(self, corpus, power=0.75, sample_size=5, vocab_size=None, seed=None, pool_size=1 << 20):
         corpus = to_cpu(corpus)
         vocab_size = vocab_size or int(corpus.max()) + 1
         counts = numpy.bincount(corpus, minlength=vocab_size).astype(numpy.float64)
@@ -51,17 +51,27 @@ class UnigramSampler:
         self.vocab_size = vocab_size
         self.sample_size = sample_size
         self.rng = numpy.random.default_rng(seed)
+        self.pool_size = pool_size
+        self.pool = numpy.zeros(0, dtype=numpy.int64)
+        self.pool_pos = 0
         if numpy.count_nonzero(counts) < 2:
             raise ValueError("the corpus needs at least two distinct words to sample negatives")
 
     def _draw(self, n):
-        return numpy.searchsorted(self.cdf, self.rng.random(n), side="right").clip(max=self.vocab_size - 1)
+        """n independent draws, served from a pre-drawn pool (refilled in large batches)."""
+        if self.pool_pos + n > len(self.pool):
+            fresh = numpy.searchsorted(self.cdf, self.rng.random(max(n, self.pool_size)), side="right")
+            self.pool = numpy.concatenate([self.pool[self.pool_pos:], fresh.clip(max=self.vocab_size - 1)])
+            self.pool_pos = 0
+        out = self.pool[self.pool_pos:self.pool_pos + n]
+        self.pool_pos += n
+        return out
 
     def get_negative_sample(self, target):
         """target (N,) or (N, C) ids -> negatives (N, K) or (N, C, K), none equal to its target."""
         target = to_cpu(target)
         shape = target.shape + (self.sample_size,)
-        neg = self._draw(int(numpy.prod(shape))).reshape(shape)
+        neg = self._draw(int(numpy.prod(shape))).reshape(shape).copy()
         expanded = numpy.broadcast_to(target[..., None], shape)
         bad = neg == expanded
         while bad.any():
@@ -94,7 +104,7 @@ class NegativeSamplingLoss:
         lead = ids.shape[:-1]
         ids2 = ids.reshape(h.shape[0], -1)                                          # (N, M)
         W_sel = W[ids2]                                                             # (N, M, H)
-        scores = np.matmul(W_sel, h[:, :, None])[:, :, 0]                            # (N, M)
+        scores = np.einsum("nmh,nh->nm", W_sel, h)                                  # (N, M)
         labels = np.zeros(ids.shape, dtype=h.dtype)
         labels[..., 0] = 1
         labels = labels.reshape(scores.shape)
@@ -107,6 +117,8 @@ class NegativeSamplingLoss:
 
     def backward(self, dout=1):
         h, ids2, W_sel, y, labels, _ = self.cache
-        dscore = (y - labels) * (dout / h.shape[0])                                 # (N, M)
-        self.grads[0].assign(ids2, dscore[:, :, None] * h[:, None, :])
-        return np.matmul(dscore[:, None, :], W_sel)[:, 0, :]                         # (N, H)
+        N, M = ids2.shape
+        dscore = (y - labels) * (dout / N)                                          # (N, M)
+        rows_of_h = np.repeat(np.arange(N), M)
+        self.grads[0].assign_scaled_rows(ids2, dscore, h, rows_of_h)
+        return np.einsum("nm,nmh->nh", dscore, W_sel)                               # (N, H)

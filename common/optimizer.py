@@ -23,7 +23,8 @@ class Optimizer:
         if len(params) != len(grads):
             raise ValueError("got %d params but %d grads" % (len(params), len(grads)))
         if self.state is None:
-            self.state = [[np.zeros_like(p) for _ in range(self.n_slots)] for p in params]
+            # one (n_slots, *p.shape) array per parameter: sparse rows gather/scatter once
+            self.state = [np.zeros((self.n_slots,) + p.shape, dtype=p.dtype) for p in params]
         elif len(self.state) != len(params):
             raise ValueError("optimizer was set up for %d params, now called with %d; "
                              "use a fresh optimizer per model" % (len(self.state), len(params)))
@@ -32,11 +33,11 @@ class Optimizer:
             if isinstance(g, RowSparseGrad):
                 rows = g.rows
                 p_rows = p[rows]
-                slot_rows = [s[rows] for s in slots]
+                slot_rows = np.take(slots, rows, axis=1)
                 self._step(p_rows, g.values, slot_rows)
                 p[rows] = p_rows
-                for s, s_rows in zip(slots, slot_rows):
-                    s[rows] = s_rows
+                for k in range(self.n_slots):
+                    slots[k][rows] = slot_rows[k]
             else:
                 self._step(p, g, slots)
 
@@ -67,7 +68,7 @@ class Momentum(Optimizer):
         self.momentum = momentum
 
     def _step(self, p, g, slots):
-        v, = slots
+        v = slots[0]
         v *= self.momentum
         v -= self.lr * g
         p += v
@@ -77,7 +78,7 @@ class Nesterov(Momentum):
     """Nesterov momentum in the form of Bengio et al. (as in the book's code)."""
 
     def _step(self, p, g, slots):
-        v, = slots
+        v = slots[0]
         mu = self.momentum
         v *= mu
         v -= self.lr * g
@@ -95,7 +96,7 @@ class AdaGrad(Optimizer):
         self.eps = eps
 
     def _step(self, p, g, slots):
-        h, = slots
+        h = slots[0]
         h += g * g
         p -= self.lr * g / (np.sqrt(h) + self.eps)
 
@@ -111,7 +112,7 @@ class RMSprop(Optimizer):
         self.eps = eps
 
     def _step(self, p, g, slots):
-        h, = slots
+        h = slots[0]
         h *= self.decay_rate
         h += (1 - self.decay_rate) * g * g
         p -= self.lr * g / (np.sqrt(h) + self.eps)
@@ -133,10 +134,19 @@ class Adam(Optimizer):
         self.lr_t = self.lr * math.sqrt(1 - self.beta2 ** self.iter) / (1 - self.beta1 ** self.iter)
 
     def _step(self, p, g, slots):
-        m, v = slots
-        m += (1 - self.beta1) * (g - m)
-        v += (1 - self.beta2) * (g * g - v)
-        p -= self.lr_t * m / (np.sqrt(v) + self.eps)
+        m, v = slots[0], slots[1]
+        tmp = np.subtract(g, m)
+        tmp *= 1 - self.beta1
+        m += tmp
+        np.multiply(g, g, out=tmp)
+        tmp -= v
+        tmp *= 1 - self.beta2
+        v += tmp
+        np.sqrt(v, out=tmp)
+        tmp += self.eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.lr_t
+        p -= tmp
 
 
 OPTIMIZERS = {cls.__name__.lower(): cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam)}

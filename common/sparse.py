@@ -23,6 +23,24 @@ class RowSparseGrad:
         dout = dout.reshape(ids.shape[0], -1)
         self.rows, self.values = sum_rows_by_id(ids, dout.astype(self.dtype, copy=False))
 
+    def assign_scaled_rows(self, ids, coef, base, src):
+        """Set the gradient to sum_i coef[i] * base[src[i]] scattered at ids[i].
+
+        ids, coef, src: (n,); base: (B, D). When the rows come from a small
+        batch (word2vec), this is one (K, B) x (B, D) matrix product, much faster
+        than summing n explicit (D,) rows.
+        """
+        ids, coef, src = ids.reshape(-1), coef.reshape(-1), src.reshape(-1)
+        B = base.shape[0]
+        rows, inverse = np.unique(ids, return_inverse=True)
+        K = rows.shape[0]
+        if K * B > (1 << 22):
+            self.assign(ids, coef[:, None] * base[src])
+            return
+        mix = np.bincount(inverse.reshape(-1) * B + src, weights=coef, minlength=K * B)
+        self.rows = rows
+        self.values = mix.reshape(K, B).astype(self.dtype, copy=False) @ base.astype(self.dtype, copy=False)
+
     def add_to(self, dense):
         """dense += self (in place)."""
         scatter_add(dense, self.rows, self.values)
