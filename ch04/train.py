@@ -14,7 +14,7 @@ from ch04.skip_gram import SkipGram
 from common.cli import add_common_args, setup_run, write_result
 from common.np import to_cpu, to_gpu
 from common.optimizer import OPTIMIZERS
-from common.text import analogy, create_contexts_target, most_similar
+from common.text import analogy, create_contexts_target, most_similar, subsample
 from common.trainer import Trainer
 from common.vectors_io import save_word_vectors
 from common.word_vectors import analogy_accuracy, format_report
@@ -34,6 +34,8 @@ def build_parser():
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
     p.add_argument("--lr", type=float, default=0.001)
+    p.add_argument("--subsample", type=float, default=0.0,
+                   help="frequent-word subsampling threshold, e.g. 1e-3 (0 = off, the book's setting)")
     p.add_argument("--limit-tokens", type=int, default=None, help="train on the first N ids only (smoke tests)")
     p.add_argument("--eval-interval", type=int, default=1000)
     add_common_args(p, os.path.join("runs", "word2vec"))
@@ -55,15 +57,20 @@ def main(argv=None):
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     if args.limit_tokens:
         corpus = corpus[:args.limit_tokens]
-    contexts, target = create_contexts_target(corpus, args.window)
+    rng = numpy.random.default_rng(args.seed)
     model = MODELS[args.model](len(word_to_id), args.hidden, args.window, corpus, sample_size=args.negatives,
-                               rng=numpy.random.default_rng(args.seed), seed=args.seed)
+                               rng=rng, seed=args.seed)
     trainer = Trainer(model, OPTIMIZERS[args.optimizer](lr=args.lr), seed=args.seed)
     start = time.time()
-    trainer.fit(to_gpu(contexts), to_gpu(target), max_epoch=args.epochs, batch_size=args.batch,
-                eval_interval=args.eval_interval)
+    n_targets = 0
+    for _ in range(args.epochs):
+        epoch_corpus = subsample(corpus, args.subsample, rng) if args.subsample else corpus
+        contexts, target = create_contexts_target(epoch_corpus, args.window)
+        trainer.fit(to_gpu(contexts), to_gpu(target), max_epoch=1, batch_size=args.batch,
+                    eval_interval=args.eval_interval)
+        n_targets += (len(target) // args.batch) * args.batch
     seconds = time.time() - start
-    targets_per_s = args.epochs * (len(target) // args.batch) * args.batch / seconds
+    targets_per_s = n_targets / seconds
     print("trained %d epochs in %.0f s: %.0f targets/s" % (args.epochs, seconds, targets_per_s))
     word_vecs = to_cpu(model.word_vecs)
     path = save_word_vectors(os.path.join(out_dir, "%s_vectors.npz" % args.model), word_vecs, id_to_word)

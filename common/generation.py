@@ -44,12 +44,16 @@ def generate(model, start_ids, length, strategy="sample", temperature=1.0, top_k
     word_ids = list(start_ids)
     if not word_ids:
         raise ValueError("give at least one start id")
-    scores = prime(model, word_ids)
+    # stateful models are fed only the new id; context models (Transformer) re-read the history
+    contextual = hasattr(model, "next_scores")
+    advance = (lambda new: to_cpu(model.next_scores(word_ids)).astype(numpy.float64)) if contextual \
+        else (lambda new: prime(model, new))
+    scores = advance(word_ids)
     while len(word_ids) < length:
         p = _next_distribution(scores, temperature, top_k, skip_ids)
         nxt = int(p.argmax()) if strategy == "greedy" else int(rng.choice(len(p), p=p))
         word_ids.append(nxt)
-        scores = prime(model, [nxt])
+        scores = advance([nxt])
     return word_ids
 
 

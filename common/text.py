@@ -64,15 +64,23 @@ def cos_similarity(x, y, eps=1e-8):
     return numpy.dot(nx, ny)
 
 
-def ppmi(C, eps=1e-8):
-    """Positive PMI of a co-occurrence matrix, vectorised: max(0, log2(C N / (S_i S_j)))."""
-    C = numpy.asarray(C, dtype=numpy.float64)
-    N = C.sum()
-    S = C.sum(axis=0)
-    with numpy.errstate(divide="ignore", invalid="ignore"):
-        pmi = numpy.log2(C * N / numpy.outer(S, S) + eps)
-    pmi[~numpy.isfinite(pmi)] = 0
-    return numpy.maximum(pmi, 0).astype(numpy.float32)
+def ppmi(C, eps=1e-8, block_rows=1024):
+    """Positive PMI of a co-occurrence matrix: max(0, log2(C_ij N / (S_i S_j) + eps)).
+
+    Vectorised, computed in float32 blocks of rows so a 10k x 10k matrix needs
+    no float64 copies. S_i are the row sums (= column sums: C is symmetric).
+    """
+    C = numpy.asarray(C)
+    N = float(C.sum())
+    S = C.sum(axis=0).astype(numpy.float64)
+    M = numpy.empty(C.shape, dtype=numpy.float32)
+    for a in range(0, C.shape[0], block_rows):
+        block = C[a:a + block_rows].astype(numpy.float64)
+        with numpy.errstate(divide="ignore", invalid="ignore"):
+            pmi = numpy.log2(block * N / numpy.outer(S[a:a + block_rows], S) + eps)
+        pmi[~numpy.isfinite(pmi)] = 0
+        M[a:a + block_rows] = numpy.maximum(pmi, 0)
+    return M
 
 
 def normalize(x):
@@ -86,9 +94,14 @@ def normalize(x):
 def most_similar(query, word_to_id, id_to_word, word_matrix, top=5, verbose=True):
     """The ``top`` words closest to ``query`` by cosine: [(word, similarity), ...]."""
     qid = word_id(query, word_to_id)
-    sims = normalize(word_matrix) @ normalize(word_matrix[qid])
+    M = numpy.asarray(word_matrix)
+    if not numpy.issubdtype(M.dtype, numpy.floating):
+        M = M.astype(numpy.float64)
+    eps = 1e-8
+    rows = M / (numpy.sqrt((M ** 2).sum(axis=1, keepdims=True)) + eps)
+    sims = rows @ (M[qid] / (numpy.sqrt((M[qid] ** 2).sum()) + eps))
     sims[qid] = -numpy.inf
-    best = numpy.argsort(-sims)[:top]
+    best = numpy.argsort(-sims, kind="stable")[:top]
     result = [(id_to_word[int(i)], float(sims[i])) for i in best]
     if verbose:
         print("\n[query] " + query)
@@ -123,6 +136,17 @@ def create_contexts_target(corpus, window_size=1):
     target = corpus[window_size:window_size + n]
     contexts = numpy.stack([corpus[window_size + o:window_size + o + n] for o in offsets], axis=1)
     return contexts, target
+
+
+def subsample(corpus, threshold=1e-3, rng=None):
+    """word2vec's frequent-word subsampling: keep each token of frequency f with
+    probability (sqrt(f / t) + 1) t / f, so very common words are thinned out."""
+    corpus = numpy.asarray(corpus)
+    rng = rng or numpy.random.default_rng()
+    freq = numpy.bincount(corpus) / len(corpus)
+    f = freq[corpus]
+    keep = (numpy.sqrt(f / threshold) + 1) * threshold / f
+    return corpus[rng.random(len(corpus)) < keep]
 
 
 def convert_one_hot(corpus, vocab_size):

@@ -9,7 +9,7 @@ from common.np import np, to_gpu
 from common.plot import save_curve
 
 
-class _Stepper:
+class Stepper:
     """One optimisation step shared by both trainers: backward, merge tied params, clip, update."""
 
     def __init__(self, model, optimizer):
@@ -27,7 +27,7 @@ class _Stepper:
         self.optimizer.update(params, grads)
 
 
-class Trainer(_Stepper):
+class Trainer(Stepper):
     """Mini-batch training with a fresh shuffle every epoch.
 
     ``fit(x, t, max_epoch, batch_size, max_grad, eval_interval)``; the average
@@ -82,7 +82,7 @@ class Trainer(_Stepper):
         save_curve(path, self.loss_list, "iterations (x%s)" % self.eval_interval, "loss", ylim=ylim)
 
 
-class RnnlmTrainer(_Stepper):
+class RnnlmTrainer(Stepper):
     """Truncated BPTT over one long id sequence.
 
     Row i of every batch reads the corpus from offset ``i * (len // batch_size)``;

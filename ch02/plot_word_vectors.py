@@ -1,0 +1,50 @@
+"""2-D maps of word vectors with PCA and t-SNE (scikit-learn), saved as images.
+
+    python -m ch02.plot_word_vectors runs/word2vec/cbow_vectors.npz --words 300
+"""
+import argparse
+import os
+
+import numpy
+
+from common.plot import pyplot, save_figure
+from common.vectors_io import load_word_vectors
+
+
+def project(vectors, method, seed=0):
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE
+
+    if method == "pca":
+        return PCA(n_components=2, random_state=seed).fit_transform(vectors)
+    perplexity = min(30.0, max(2.0, (len(vectors) - 1) / 3))
+    return TSNE(n_components=2, init="pca", perplexity=perplexity, random_state=seed).fit_transform(vectors)
+
+
+def plot(vectors, labels, method, path, seed=0):
+    xy = project(numpy.asarray(vectors, dtype=numpy.float64), method, seed)
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(9, 9))
+    ax.scatter(xy[:, 0], xy[:, 1], s=4, alpha=0.5)
+    for (x, y), word in zip(xy, labels):
+        ax.annotate(word, (x, y), fontsize=7)
+    ax.set_title("%s of %d word vectors" % (method.upper(), len(labels)))
+    save_figure(fig, path)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("vectors", help=".npz of word vectors (ch04.train or ch02.count_method_big)")
+    p.add_argument("--words", type=int, default=300, help="plot the first N word ids")
+    p.add_argument("--skip", type=int, default=0, help="skip the first N ids")
+    p.add_argument("--out-dir", default="runs/ch02")
+    args = p.parse_args(argv)
+    vecs, _, id_to_word = load_word_vectors(args.vectors)
+    ids = range(args.skip, min(args.skip + args.words, len(vecs)))
+    labels = [id_to_word[i] for i in ids]
+    for method in ("pca", "tsne"):
+        plot(vecs[list(ids)], labels, method, os.path.join(args.out_dir, "word_vectors_%s.png" % method))
+
+
+if __name__ == "__main__":
+    main()

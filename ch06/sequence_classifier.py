@@ -1,0 +1,65 @@
+"""Many-to-one classifiers over right-padded id batches (classic RNN tutorials).
+
+ids (N, T), lengths (N,), labels (N,) -> loss. ``RnnClassifier`` reads the
+recurrent state at each row's last valid step; ``BagOfWordsClassifier`` averages
+the word vectors (the bag-of-words baseline of the IMDB tutorial).
+"""
+from common.base_model import BaseModel
+from common.init import randn, xavier, zeros
+from common.layers import Affine, Dropout, SoftmaxWithLoss
+from common.pooling import TimeMaskedMean, TimeSelectLast
+from common.time_layers import TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN
+
+CELLS = {"rnn": (TimeRNN, 1), "lstm": (TimeLSTM, 4), "gru": (TimeGRU, 3)}
+
+
+class _Classifier(BaseModel):
+    def _collect(self, layers):
+        self.params, self.grads = [], []
+        for layer in layers:
+            self.params += layer.params
+            self.grads += layer.grads
+
+    def forward(self, ids, lengths, labels, train_flg=True):
+        return self.loss_layer.forward(self.predict(ids, lengths, train_flg), labels)
+
+    def backward(self, dout=1):
+        dout = self.out.backward(self.loss_layer.backward(dout))
+        self._backward_features(dout)
+
+
+class RnnClassifier(_Classifier):
+    def __init__(self, vocab_size, wordvec_size, hidden_size, n_classes=2, cell="lstm",
+                 dropout=0.0, rng=None, dtype="f", embed_scale=0.01):
+        V, D, H = vocab_size, wordvec_size, hidden_size
+        cls, gates = CELLS[cell]
+        self.embed = TimeEmbedding(randn(V, D, scale=embed_scale, rng=rng, dtype=dtype))
+        self.rnn = cls(xavier(D, gates * H, rng, dtype), xavier(H, gates * H, rng, dtype), zeros(gates * H, dtype=dtype))
+        self.select = TimeSelectLast()
+        self.dropout = Dropout(dropout)
+        self.out = Affine(xavier(H, n_classes, rng, dtype), zeros(n_classes, dtype=dtype))
+        self.loss_layer = SoftmaxWithLoss()
+        self._collect([self.embed, self.rnn, self.out])
+
+    def predict(self, ids, lengths, train_flg=False):
+        self.dropout.train_flg = train_flg
+        h = self.select.forward(self.rnn.forward(self.embed.forward(ids)), lengths)
+        return self.out.forward(self.dropout.forward(h))
+
+    def _backward_features(self, dout):
+        self.embed.backward(self.rnn.backward(self.select.backward(self.dropout.backward(dout))))
+
+
+class BagOfWordsClassifier(_Classifier):
+    def __init__(self, vocab_size, wordvec_size, n_classes=2, rng=None, dtype="f"):
+        self.embed = TimeEmbedding(randn(vocab_size, wordvec_size, scale=0.01, rng=rng, dtype=dtype))
+        self.pool = TimeMaskedMean()
+        self.out = Affine(xavier(wordvec_size, n_classes, rng, dtype), zeros(n_classes, dtype=dtype))
+        self.loss_layer = SoftmaxWithLoss()
+        self._collect([self.embed, self.out])
+
+    def predict(self, ids, lengths, train_flg=False):
+        return self.out.forward(self.pool.forward(self.embed.forward(ids), lengths))
+
+    def _backward_features(self, dout):
+        self.embed.backward(self.pool.backward(dout))

@@ -1,0 +1,88 @@
+"""The chapter scripts run end to end on tiny configurations (and reproduce the toy outputs)."""
+import importlib
+
+import numpy
+import pytest
+
+from common.text import create_co_matrix, ppmi, preprocess
+from tests.conftest import needs_ptb
+
+SCRIPTS = ["ch01.train", "ch02.count_method_big", "ch03.train", "ch04.train", "ch04.eval", "ch05.train",
+           "ch05.train_char_rnn", "ch05.compare_rnn_cf", "ch06.train_rnnlm", "ch06.train_better_rnnlm",
+           "ch06.train_sentiment", "ch07.train_seq2seq", "ch07.generate_text", "ch08.train",
+           "ch08.train_transformer_lm", "ch08.visualize_attention", "ch02.plot_word_vectors"]
+
+
+@pytest.mark.parametrize("module", SCRIPTS)
+def test_help(module, capsys):
+    mod = importlib.import_module(module)
+    with pytest.raises(SystemExit) as exit_info:
+        mod.main(["--help"]) if module not in ("ch06.train_rnnlm", "ch06.train_better_rnnlm", "ch08.train") \
+            else _run_main(module)
+    assert exit_info.value.code == 0
+    assert "usage" in capsys.readouterr().out
+
+
+def _run_main(module):
+    import runpy
+    import sys
+    old = sys.argv
+    sys.argv = [module, "--help"]
+    try:
+        runpy.run_module(module, run_name="__main__")
+    finally:
+        sys.argv = old
+
+
+def test_toy_corpus_outputs_match_the_book():
+    corpus, w2i, i2w = preprocess("You say goodbye and I say hello.")
+    numpy.testing.assert_array_equal(corpus, [0, 1, 2, 3, 4, 1, 5, 6])
+    C = create_co_matrix(corpus, 7)
+    W = ppmi(C)
+    expected = numpy.array([
+        [0, 1.807, 0, 0, 0, 0, 0], [1.807, 0, 0.807, 0, 0.807, 0.807, 0], [0, 0.807, 0, 1.807, 0, 0, 0],
+        [0, 0, 1.807, 0, 1.807, 0, 0], [0, 0.807, 0, 1.807, 0, 0, 0], [0, 0.807, 0, 0, 0, 0, 2.807],
+        [0, 0, 0, 0, 0, 2.807, 0]])
+    numpy.testing.assert_allclose(W, expected, atol=1e-3)
+    from common.text import most_similar
+    result = most_similar("you", w2i, i2w, C, verbose=False)
+    assert [w for w, _ in result] == ["goodbye", "i", "hello", "say", "and"]
+    assert result[0][1] == pytest.approx(0.7071067691154799, abs=1e-12)
+
+
+def test_ppmi_hand_computed():
+    C = numpy.array([[0, 2], [2, 4]])
+    # N = 8, S = [2, 6]: PMI(0,1) = log2(2*8/(2*6)), PMI(1,1) = log2(4*8/36) < 0 -> 0
+    W = ppmi(C)
+    assert W[0, 1] == pytest.approx(numpy.log2(16 / 12), rel=1e-6)
+    assert W[1, 1] == 0 and W[0, 0] == 0
+
+
+def test_ch03_toy_cbow_trains(capsys):
+    from ch03 import train
+    model, trainer = train.main(["--epochs", "200", "--out-dir", "/tmp/scratchnlp-ch03"])
+    assert trainer.epoch_losses[-1] < trainer.epoch_losses[0] - 0.5
+
+
+@needs_ptb
+def test_ptb_scripts_run_on_a_slice(tmp_path):
+    from ch06 import train_lm
+    ppl = train_lm.main(["--epochs", "1", "--limit-tokens", "3000", "--hidden-size", "16", "--wordvec-size", "16",
+                         "--out-dir", str(tmp_path)], "t", model="lstm", epochs=1, hidden=16, decay=1.0)
+    assert 1 < ppl < 10000
+    from ch04 import train
+    report = train.main(["--epochs", "1", "--limit-tokens", "3000", "--hidden", "8", "--out-dir", str(tmp_path)])
+    assert report["total"][1] == 4716
+
+
+def test_seq2seq_script_on_a_slice(tmp_path):
+    from ch07 import train_seq2seq
+    accs = train_seq2seq.main(["--epochs", "1", "--limit", "512", "--hidden-size", "16", "--out-dir", str(tmp_path)])
+    assert len(accs) == 1 and 0 <= accs[0] <= 1
+
+
+def test_char_rnn_script_on_a_slice(tmp_path):
+    from ch05 import compare_rnn_cf
+    curves = compare_rnn_cf.main(["--epochs", "1", "--limit-chars", "20000", "--hidden-size", "16",
+                                  "--out-dir", str(tmp_path)])
+    assert set(curves) == {"rnn", "rnncf"} and all(1 < c[0] < 66 for c in curves.values())
