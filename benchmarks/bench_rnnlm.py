@@ -43,6 +43,23 @@ def time_scratchnlp(name, steps, warmup=3):
     return 1000 * float(numpy.median(times))
 
 
+def time_book(name, steps, warmup=1):
+    """The book's implementation choices (benchmarks/book_reference.py), same model and batch."""
+    from benchmarks.book_reference import BookLM
+
+    _, H, dropout = CONFIGS[name]
+    model = BookLM(V, H, n_layers=2 if name == "better" else 1, dropout=dropout, tied=name == "better")
+    rng = numpy.random.default_rng(0)
+    times = []
+    for i in range(warmup + steps):
+        xs, ts = rng.integers(0, V, (N, T)), rng.integers(0, V, (N, T))
+        start = time.perf_counter()
+        model.train_step(xs, ts)
+        if i >= warmup:
+            times.append(time.perf_counter() - start)
+    return 1000 * float(numpy.median(times))
+
+
 def time_torch(name, steps, warmup=3):
     import torch
     import torch.nn as nn
@@ -92,6 +109,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--models", nargs="+", default=["rnnlm", "better"], choices=sorted(CONFIGS))
+    p.add_argument("--book-steps", type=int, default=5, help="steps of the (slow) book-style reference; 0 skips it")
     args = p.parse_args(argv)
     try:
         import torch  # noqa: F401
@@ -99,11 +117,14 @@ def main(argv=None):
     except ImportError:
         have_torch = False
     print("backend: %s; cores: %d" % ("CuPy" if GPU else "NumPy %s" % numpy.__version__, os.cpu_count()))
-    print("%-8s %14s %14s %8s %12s" % ("model", "scratchnlp ms", "torch ms", "ratio", "tokens/s"))
+    print("%-8s %13s %12s %10s %9s %12s %12s" % ("model", "scratchnlp ms", "tokens/s", "book ms", "speed-up",
+                                                "torch ms", "vs torch"))
     for name in args.models:
         ours = time_scratchnlp(name, args.steps)
+        book = time_book(name, args.book_steps) if args.book_steps and not GPU else float("nan")
         ref = time_torch(name, args.steps) if have_torch else float("nan")
-        print("%-8s %14.1f %14.1f %8.2f %12.0f" % (name, ours, ref, ours / ref, N * T / ours * 1000))
+        print("%-8s %13.1f %12.0f %10.1f %8.2fx %12.1f %11.2fx"
+              % (name, ours, N * T / ours * 1000, book, book / ours, ref, ours / ref))
 
 
 if __name__ == "__main__":

@@ -1,30 +1,11 @@
-"""Skip-gram with negative sampling: the target's vector predicts each of its 2w contexts.
-
-contexts (N, 2w) ids, target (N,) ids; W_in and W_out are both (V, H).
-"""
-from common.base_model import BaseModel
-from common.init import randn
-from common.layers import Embedding
-from common.negative_sampling import NegativeSamplingLoss
+"""Skip-gram with negative sampling: the target's vector predicts each of its 2w contexts."""
+from ch04.word2vec import Word2Vec
 
 
-class SkipGram(BaseModel):
-    def __init__(self, vocab_size, hidden_size, window_size, corpus, sample_size=5, rng=None, seed=None, dtype="f"):
-        V, H = vocab_size, hidden_size
-        W_in = randn(V, H, scale=0.01, rng=rng, dtype=dtype)
-        W_out = randn(V, H, scale=0.01, rng=rng, dtype=dtype)
-        self.window_size = window_size
-        self.in_layer = Embedding(W_in)
-        self.ns_loss = NegativeSamplingLoss(W_out, corpus, power=0.75, sample_size=sample_size, seed=seed)
-        self.params = self.in_layer.params + self.ns_loss.params
-        self.grads = self.in_layer.grads + self.ns_loss.grads
-        self.word_vecs = W_in
-
+class SkipGram(Word2Vec):
     def forward(self, contexts, target):
-        if contexts.ndim != 2 or contexts.shape[1] != 2 * self.window_size:
-            raise ValueError("contexts must be (N, %d), got %s" % (2 * self.window_size, tuple(contexts.shape)))
-        h = self.in_layer.forward(target)
-        return self.ns_loss.forward(h, contexts)
+        self.check_contexts(contexts)
+        return self.ns_loss.forward(self.in_layer.forward(target), contexts)
 
     def backward(self, dout=1):
         self.in_layer.backward(self.ns_loss.backward(dout))

@@ -4,25 +4,16 @@ weight tying) and GruRnnlm (the same as Rnnlm with a GRU).
 xs, ts: (N, T) ids; V vocabulary, D word-vector size, H hidden size.
 """
 from common.init import randn, xavier, zeros
-from common.sequential import SequentialLM
-from common.time_layers import (TimeAffine, TimeDropout, TimeEmbedding, TimeGRU, TimeLSTM,
-                                TimeSoftmaxWithLoss)
+from common.sequential import OneLayerLM, SequentialLM
+from common.time_layers import TimeAffine, TimeDropout, TimeEmbedding, TimeGRU, TimeLSTM, TimeSoftmaxWithLoss
 
 
-class Rnnlm(SequentialLM):
-    def __init__(self, vocab_size=10000, wordvec_size=100, hidden_size=100, rng=None):
-        V, D, H = vocab_size, wordvec_size, hidden_size
-        self.lstm_layer = TimeLSTM(xavier(D, 4 * H, rng), xavier(H, 4 * H, rng), zeros(4 * H), stateful=True)
-        super().__init__([TimeEmbedding(randn(V, D, scale=0.01, rng=rng)), self.lstm_layer,
-                          TimeAffine(xavier(H, V, rng), zeros(V))], TimeSoftmaxWithLoss())
+class Rnnlm(OneLayerLM):
+    recurrent_class, gates = TimeLSTM, 4
 
 
-class GruRnnlm(SequentialLM):
-    def __init__(self, vocab_size=10000, wordvec_size=100, hidden_size=100, rng=None):
-        V, D, H = vocab_size, wordvec_size, hidden_size
-        self.gru_layer = TimeGRU(xavier(D, 3 * H, rng), xavier(H, 3 * H, rng), zeros(3 * H), stateful=True)
-        super().__init__([TimeEmbedding(randn(V, D, scale=0.01, rng=rng)), self.gru_layer,
-                          TimeAffine(xavier(H, V, rng), zeros(V))], TimeSoftmaxWithLoss())
+class GruRnnlm(OneLayerLM):
+    recurrent_class, gates = TimeGRU, 3
 
 
 class BetterRnnlm(SequentialLM):

@@ -5,6 +5,8 @@ are all this class with different layer lists.
 xs, ts: (N, T) word ids; scores: (N, T, V).
 """
 from common.base_model import BaseModel
+from common.init import randn, xavier, zeros
+from common.time_layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
 
 
 class SequentialLM(BaseModel):
@@ -44,3 +46,16 @@ class SequentialLM(BaseModel):
     def set_state(self, state):
         for layer, (h, c) in zip(self.recurrent_layers, state):
             layer.set_state(h, c)
+
+
+class OneLayerLM(SequentialLM):
+    """Embedding -> one stateful recurrent layer (``recurrent_class``) -> Affine."""
+
+    recurrent_class = None
+    gates = 1
+
+    def __init__(self, vocab_size=10000, wordvec_size=100, hidden_size=100, rng=None):
+        V, D, H, G = vocab_size, wordvec_size, hidden_size, self.gates
+        self.recurrent = self.recurrent_class(xavier(D, G * H, rng), xavier(H, G * H, rng), zeros(G * H), stateful=True)
+        super().__init__([TimeEmbedding(randn(V, D, scale=0.01, rng=rng)), self.recurrent,
+                          TimeAffine(xavier(H, V, rng), zeros(V))], TimeSoftmaxWithLoss())

@@ -4,7 +4,7 @@ The recurrent layers live in ``common.recurrent`` and are re-exported here so
 ``from common.time_layers import TimeLSTM`` works as in the book.
 """
 from common.checks import check_ids, check_last_dim, check_ndim
-from common.layers import Dropout, Embedding, SigmoidWithLoss
+from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss
 from common.np import np
 from common.parallel import for_row_blocks
 from common.recurrent import (GRU, LSTM, RNN, TimeBiLSTM, TimeBidirectional,  # noqa: F401
@@ -19,30 +19,16 @@ class TimeDropout(Dropout):
     """Inverted dropout over (N, T, D); a fresh mask every call (depth direction only)."""
 
 
-class TimeAffine:
+class TimeAffine(Affine):
     """x (N, T, D) -> x W + b (N, T, H), done as one (N*T, D) matrix product."""
 
-    def __init__(self, W, b):
-        self.params = [W, b]
-        self.grads = [np.zeros_like(W), np.zeros_like(b)]
-        self.x = None
-
     def forward(self, x):
-        W, b = self.params
-        check_last_dim(x, W.shape[0])
         N, T, D = x.shape
-        self.x = x.reshape(N * T, D)
-        out = self.x @ W
-        out += b
-        return out.reshape(N, T, -1)
+        return super().forward(x.reshape(N * T, D)).reshape(N, T, -1)
 
     def backward(self, dout):
-        W, _ = self.params
         N, T, H = dout.shape
-        dout = dout.reshape(N * T, H)
-        self.grads[0][...] = self.x.T @ dout
-        self.grads[1][...] = dout.sum(axis=0)
-        return (dout @ W.T).reshape(N, T, -1)
+        return super().backward(dout.reshape(N * T, H)).reshape(N, T, -1)
 
 
 class TimeSoftmaxWithLoss:

@@ -27,7 +27,58 @@ class Stepper:
         self.optimizer.update(params, grads)
 
 
-class Trainer(Stepper):
+class TrainingLoop(Stepper):
+    """Epoch/iteration bookkeeping shared by both trainers.
+
+    ``history`` holds the value printed every ``eval_interval`` iterations (mean
+    loss, or perplexity for language models); ``epoch_losses`` the mean loss of
+    every epoch. A non-finite loss stops training at once.
+    """
+
+    metric = "loss"
+
+    def __init__(self, model, optimizer, verbose=True):
+        super().__init__(model, optimizer)
+        self.history = []
+        self.epoch_losses = []
+        self.eval_interval = None
+        self.current_epoch = 0
+        self.verbose = verbose
+
+    def report_value(self, mean_loss):
+        return mean_loss
+
+    def _run(self, max_epoch, max_iters, epoch_batches, max_grad, eval_interval):
+        self.eval_interval = eval_interval
+        total_loss, loss_count = 0.0, 0
+        start = time.time()
+        for _ in range(max_epoch):
+            epoch_loss = 0.0
+            for it, (bx, bt) in enumerate(epoch_batches()):
+                loss = float(self.model.forward(bx, bt))
+                if not math.isfinite(loss):
+                    raise FloatingPointError("loss became %r at epoch %d iter %d"
+                                             % (loss, self.current_epoch + 1, it + 1))
+                self.step(max_grad)
+                total_loss += loss
+                loss_count += 1
+                epoch_loss += loss
+                if eval_interval is not None and (it + 1) % eval_interval == 0:
+                    value = self.report_value(total_loss / loss_count)
+                    if self.verbose:
+                        print("| epoch %d | iter %d / %d | time %d[s] | %s %.2f"
+                              % (self.current_epoch + 1, it + 1, max_iters, time.time() - start, self.metric, value))
+                    self.history.append(value)
+                    total_loss, loss_count = 0.0, 0
+            self.epoch_losses.append(epoch_loss / max_iters)
+            self.current_epoch += 1
+
+    def plot(self, path=None, ylim=None):
+        save_curve(path or self.metric + ".png", self.history, "iterations (x%s)" % self.eval_interval,
+                   self.metric, ylim=ylim)
+
+
+class Trainer(TrainingLoop):
     """Mini-batch training with a fresh shuffle every epoch.
 
     ``fit(x, t, max_epoch, batch_size, max_grad, eval_interval)``; the average
@@ -36,68 +87,50 @@ class Trainer(Stepper):
     """
 
     def __init__(self, model, optimizer, seed=None, verbose=True):
-        super().__init__(model, optimizer)
-        self.loss_list = []
-        self.eval_interval = None
-        self.current_epoch = 0
-        self.epoch_losses = []  # mean training loss of every epoch
-        self.verbose = verbose
+        super().__init__(model, optimizer, verbose)
         self.rng = numpy.random.default_rng(seed)
+
+    @property
+    def loss_list(self):
+        return self.history
 
     def fit(self, x, t, max_epoch=10, batch_size=32, max_grad=None, eval_interval=20):
         if len(x) != len(t):
             raise ValueError("x has %d samples but t has %d" % (len(x), len(t)))
         if batch_size > len(x):
             raise ValueError("batch_size %d is larger than the data (%d samples)" % (batch_size, len(x)))
-        data_size = len(x)
-        max_iters = data_size // batch_size
-        self.eval_interval = eval_interval
-        total_loss, loss_count = 0.0, 0
-        start = time.time()
-        for _ in range(max_epoch):
-            epoch_loss = 0.0
-            idx = to_gpu(self.rng.permutation(data_size))
-            x, t = x[idx], t[idx]
+        max_iters = len(x) // batch_size
+
+        def epoch_batches():
+            idx = to_gpu(self.rng.permutation(len(x)))
+            xs, ts = x[idx], t[idx]
             for it in range(max_iters):
-                bx = x[it * batch_size:(it + 1) * batch_size]
-                bt = t[it * batch_size:(it + 1) * batch_size]
-                loss = float(self.model.forward(bx, bt))
-                self.step(max_grad)
-                total_loss += loss
-                loss_count += 1
-                epoch_loss += loss
-                if eval_interval is not None and (it + 1) % eval_interval == 0:
-                    avg = total_loss / loss_count
-                    if not math.isfinite(avg):
-                        raise FloatingPointError("loss became %r at epoch %d iter %d" % (avg, self.current_epoch + 1, it + 1))
-                    if self.verbose:
-                        print("| epoch %d | iter %d / %d | time %d[s] | loss %.2f"
-                              % (self.current_epoch + 1, it + 1, max_iters, time.time() - start, avg))
-                    self.loss_list.append(avg)
-                    total_loss, loss_count = 0.0, 0
-            self.epoch_losses.append(epoch_loss / max_iters)
-            self.current_epoch += 1
+                yield xs[it * batch_size:(it + 1) * batch_size], ts[it * batch_size:(it + 1) * batch_size]
 
-    def plot(self, path="loss.png", ylim=None):
-        save_curve(path, self.loss_list, "iterations (x%s)" % self.eval_interval, "loss", ylim=ylim)
+        self._run(max_epoch, max_iters, epoch_batches, max_grad, eval_interval)
 
 
-class RnnlmTrainer(Stepper):
+class RnnlmTrainer(TrainingLoop):
     """Truncated BPTT over one long id sequence.
 
     Row i of every batch reads the corpus from offset ``i * (len // batch_size)``;
     the read position ``time_idx`` continues across ``fit`` calls, so calling
     ``fit(max_epoch=1)`` once per epoch walks the corpus exactly as one long call.
+    The printed and recorded value (``ppl_list``) is the perplexity.
     """
 
+    metric = "perplexity"
+
     def __init__(self, model, optimizer, verbose=True):
-        super().__init__(model, optimizer)
+        super().__init__(model, optimizer, verbose)
         self.time_idx = 0
-        self.ppl_list = []
-        self.eval_interval = None
-        self.current_epoch = 0
-        self.epoch_losses = []  # mean training loss of every epoch
-        self.verbose = verbose
+
+    @property
+    def ppl_list(self):
+        return self.history
+
+    def report_value(self, mean_loss):
+        return math.exp(mean_loss)
 
     def get_batch(self, x, t, batch_size, time_size):
         data_size = len(x)
@@ -114,29 +147,9 @@ class RnnlmTrainer(Stepper):
         if max_iters == 0:
             raise ValueError("corpus of %d ids is shorter than one batch (%d x %d)"
                              % (len(xs), batch_size, time_size))
-        self.eval_interval = eval_interval
-        total_loss, loss_count = 0.0, 0
-        start = time.time()
-        for _ in range(max_epoch):
-            epoch_loss = 0.0
-            for it in range(max_iters):
-                bx, bt = self.get_batch(xs, ts, batch_size, time_size)
-                loss = float(self.model.forward(bx, bt))
-                self.step(max_grad)
-                total_loss += loss
-                loss_count += 1
-                epoch_loss += loss
-                if eval_interval is not None and (it + 1) % eval_interval == 0:
-                    ppl = math.exp(total_loss / loss_count)
-                    if not math.isfinite(ppl):
-                        raise FloatingPointError("perplexity overflowed at epoch %d iter %d" % (self.current_epoch + 1, it + 1))
-                    if self.verbose:
-                        print("| epoch %d | iter %d / %d | time %d[s] | perplexity %.2f"
-                              % (self.current_epoch + 1, it + 1, max_iters, time.time() - start, ppl))
-                    self.ppl_list.append(ppl)
-                    total_loss, loss_count = 0.0, 0
-            self.epoch_losses.append(epoch_loss / max_iters)
-            self.current_epoch += 1
 
-    def plot(self, path="perplexity.png", ylim=None):
-        save_curve(path, self.ppl_list, "iterations (x%s)" % self.eval_interval, "perplexity", ylim=ylim)
+        def epoch_batches():
+            for _ in range(max_iters):
+                yield self.get_batch(xs, ts, batch_size, time_size)
+
+        self._run(max_epoch, max_iters, epoch_batches, max_grad, eval_interval)
