@@ -3,9 +3,12 @@ test perplexity 75.76 after 40 epochs. Set SCRATCHNLP_GPU=1 to train on CuPy.
 
     python -m ch06.train_better_rnnlm --epochs 40
 """
-import sys
+from ch06 import train_lm
 
-from ch06.train_lm import main
+
+def main(argv=None):
+    return train_lm.main(argv, __doc__, model="better", epochs=40, hidden=650, decay=4.0)
+
 
 if __name__ == "__main__":
-    main(sys.argv[1:], __doc__, model="better", epochs=40, hidden=650, decay=4.0)
+    main()

@@ -2,9 +2,12 @@
 
     python -m ch06.train_rnnlm --epochs 4
 """
-import sys
+from ch06 import train_lm
 
-from ch06.train_lm import main
+
+def main(argv=None):
+    return train_lm.main(argv, __doc__, model="lstm", epochs=4, hidden=100, decay=1.0)
+
 
 if __name__ == "__main__":
-    main(sys.argv[1:], __doc__, model="lstm", epochs=4, hidden=100, decay=1.0)
+    main()

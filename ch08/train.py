@@ -3,9 +3,12 @@
     python -m ch08.train --epochs 10
     python -m ch08.train --bidirectional
 """
-import sys
+from ch07 import train_seq2seq
 
-from ch07.train_seq2seq import main
+
+def main(argv=None):
+    return train_seq2seq.main(argv, __doc__, data="date.txt", model="attention", reverse=True, epochs=10, hidden=256)
+
 
 if __name__ == "__main__":
-    main(sys.argv[1:], __doc__, data="date.txt", model="attention", reverse=True, epochs=10, hidden=256)
+    main()
