@@ -76,13 +76,17 @@ def main(argv=None):
     path = save_word_vectors(os.path.join(out_dir, "%s_vectors.npz" % args.model), word_vecs, id_to_word)
     print("saved %s" % path)
     show_queries(word_vecs, word_to_id, id_to_word)
-    report = analogy_accuracy(word_vecs, word_to_id, analogy_set.load_questions())
+    questions = analogy_set.load_questions()
+    report = analogy_accuracy(word_vecs, word_to_id, questions)
     print(format_report(report))
+    book_report = analogy_accuracy(word_vecs, word_to_id, questions, method="book")
+    print("with the book's scoring: %d / %d" % book_report["total"][:2])
     correct, asked, _ = report["total"]
     write_result(out_dir, "result_%s" % args.model, {
         "args": vars(args), "seconds": seconds, "targets_per_s": targets_per_s,
         "final_loss": trainer.loss_list[-1] if trainer.loss_list else None,
-        "analogy": {k: list(v) for k, v in report.items()}, "analogy_accuracy": correct / max(asked, 1)})
+        "analogy": {k: list(v) for k, v in report.items()}, "analogy_accuracy": correct / max(asked, 1),
+        "analogy_accuracy_book_scoring": book_report["total"][0] / max(asked, 1)})
     return report
 
 

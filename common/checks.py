@@ -1,10 +1,12 @@
 """Input validation shared by layers: clear errors instead of silent wrong answers."""
+import numpy
+
 from common.np import np
 
 
 def check_ids(ids, vocab_size, name="ids"):
     """Raise if ``ids`` is not an integer array with values in [0, vocab_size)."""
-    if not hasattr(ids, "dtype") or not np.issubdtype(ids.dtype, np.integer):
+    if not hasattr(ids, "dtype") or not numpy.issubdtype(ids.dtype, np.integer):
         raise TypeError("%s must be an integer array, got %s" % (name, getattr(ids, "dtype", type(ids))))
     if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= vocab_size):
         raise IndexError("%s out of range: values must lie in [0, %d), got min %d max %d"
@@ -12,7 +14,7 @@ def check_ids(ids, vocab_size, name="ids"):
 
 
 def check_float(x, name="x"):
-    if not hasattr(x, "dtype") or not np.issubdtype(x.dtype, np.floating):
+    if not hasattr(x, "dtype") or not numpy.issubdtype(x.dtype, np.floating):
         raise TypeError("%s must be a floating-point array, got %s" % (name, getattr(x, "dtype", type(x))))
 
 

@@ -3,6 +3,8 @@
 All functions keep the input dtype (float32 in training, float64 in gradient
 checks) and work on the last axis.
 """
+import numpy
+
 from common.np import np
 
 
@@ -37,7 +39,7 @@ def as_label_ids(t, n_classes):
     """Accept integer labels (N,) or one-hot (N, C); return integer labels (N,)."""
     if t.ndim >= 1 and t.shape[-1] == n_classes and t.ndim == 2:
         return t.argmax(axis=-1)
-    if not np.issubdtype(t.dtype, np.integer):
+    if not numpy.issubdtype(t.dtype, np.integer):
         raise TypeError("labels must be integer ids or one-hot rows, got dtype %s" % t.dtype)
     return t
 

@@ -110,14 +110,32 @@ def most_similar(query, word_to_id, id_to_word, word_matrix, top=5, verbose=True
     return result
 
 
-def analogy(a, b, c, word_to_id, id_to_word, word_matrix, top=5, verbose=True):
-    """a:b = c:? by 3CosAdd on normalised vectors; returns [(word, score), ...]."""
-    ids = [word_id(w, word_to_id) for w in (a, b, c)]
-    W = normalize(word_matrix)
-    query = normalize(W[ids[1]] - W[ids[0]] + W[ids[2]])
-    scores = W @ query
-    scores[ids] = -numpy.inf
-    best = numpy.argsort(-scores)[:top]
+def analogy_scores(word_matrix, a_ids, b_ids, c_ids, method="book"):
+    """Scores (Q, V) of every word as the answer d of a:b = c:d for id arrays (Q,).
+
+    'book': the query b - a + c is normalised, the word rows are not (the book's
+    ``analogy``, which favours frequent words with long vectors); '3cosadd':
+    both are normalised (Mikolov et al.; gensim's most_similar). a, b and c
+    themselves score -inf.
+    """
+    W = numpy.asarray(word_matrix, dtype=numpy.float32)
+    rows = normalize(W)
+    base = W if method == "book" else rows
+    query = normalize(base[b_ids] - base[a_ids] + base[c_ids])
+    scores = query @ (W if method == "book" else rows).T
+    if method not in ("book", "3cosadd"):
+        raise ValueError("method must be 'book' or '3cosadd', got %r" % method)
+    q = numpy.arange(len(a_ids))
+    for col in (a_ids, b_ids, c_ids):
+        scores[q, col] = -numpy.inf
+    return scores
+
+
+def analogy(a, b, c, word_to_id, id_to_word, word_matrix, top=5, method="book", verbose=True):
+    """a:b = c:? ; returns the ``top`` answers as [(word, score), ...] (see ``analogy_scores``)."""
+    ids = [numpy.array([word_id(w, word_to_id)]) for w in (a, b, c)]
+    scores = analogy_scores(word_matrix, *ids, method=method)[0]
+    best = numpy.argsort(-scores, kind="stable")[:top]
     result = [(id_to_word[int(i)], float(scores[i])) for i in best]
     if verbose:
         print("\n[analogy] %s:%s = %s:?" % (a, b, c))

@@ -1,17 +1,17 @@
 """Evaluating word vectors: analogy accuracy (3CosAdd) per section of a question set."""
 import numpy
 
-from common.text import normalize
+from common.text import analogy_scores
 
 
-def analogy_accuracy(word_vecs, word_to_id, sections, batch_size=512):
+def analogy_accuracy(word_vecs, word_to_id, sections, method="3cosadd", batch_size=512):
     """Accuracy of a:b = c:d questions whose four words are all in the vocabulary.
 
-    word_vecs (V, D); sections {name: [(a, b, c, d), ...]}. The answer is the word
-    (other than a, b, c) whose normalised vector is closest to b - a + c.
+    word_vecs (V, D); sections {name: [(a, b, c, d), ...]}. The answer is the
+    best-scoring word other than a, b, c (``common.text.analogy_scores``; the
+    default '3cosadd' is the standard measure, as gensim reports it).
     Returns {name: (correct, asked, total)} plus a 'total' entry.
     """
-    W = normalize(word_vecs)
     report = {}
     all_correct = all_asked = all_total = 0
     for name, questions in sections.items():
@@ -20,11 +20,7 @@ def analogy_accuracy(word_vecs, word_to_id, sections, batch_size=512):
         correct = 0
         for s in range(0, len(ids), batch_size):
             a, b, c, d = ids[s:s + batch_size].T
-            scores = normalize(W[b] - W[a] + W[c]) @ W.T
-            rows = numpy.arange(len(a))
-            for col in (a, b, c):
-                scores[rows, col] = -numpy.inf
-            correct += int((scores.argmax(axis=1) == d).sum())
+            correct += int((analogy_scores(word_vecs, a, b, c, method).argmax(axis=1) == d).sum())
         report[name] = (correct, len(known), len(questions))
         all_correct, all_asked, all_total = all_correct + correct, all_asked + len(known), all_total + len(questions)
     report["total"] = (all_correct, all_asked, all_total)

@@ -84,3 +84,38 @@ def test_known_files_match_shared_data_checksums():
         path = os.path.join(root, rel)
         if os.path.exists(path):
             assert files.sha256_of(path) == sha, rel
+
+
+def test_tinyshakespeare_characters():
+    from dataset.text_corpus import load_chars
+    train, valid, c2i, i2c = load_chars()
+    assert len(train) + len(valid) == 1115394 and len(c2i) == 65
+    assert "".join(i2c[int(i)] for i in train[:14]) == "First Citizen:"
+
+
+def test_sentiment_sets_and_seeded_splits():
+    from dataset import sentiment
+    (x, y), (xt, yt) = sentiment.rt_polarity(test_ratio=0.1, seed=0)
+    assert len(x) + len(xt) == 10662 and sum(y) + sum(yt) == 5331 and len(xt) == 1066
+    assert sentiment.rt_polarity(seed=0)[1][0] == xt
+    (m, my), (mt, myt) = sentiment.movie_reviews(test_ratio=0.2, seed=0)
+    assert len(m) + len(mt) == 2000 and sum(my) + sum(myt) == 1000 and len(mt) == 400
+
+
+def test_analogy_questions():
+    from dataset.analogy import load_questions
+    sections = load_questions()
+    assert len(sections) == 14 and sum(len(q) for q in sections.values()) == 19544
+    assert len(sections["family"]) == 506 and sections["family"][0] == ("boy", "girl", "brother", "sister")
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/share/wordnet/index.sense"),
+                    reason="Debian packages wordnet-base and wordnet-sense-index are not installed")
+def test_wordnet_path_similarity_as_in_the_book(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    from dataset.wordnet import wordnet
+    wn = wordnet()
+    car = wn.synset("car.n.01")
+    assert car.path_similarity(wn.synset("novel.n.01")) == pytest.approx(0.0555555, abs=1e-6)
+    assert car.path_similarity(wn.synset("dog.n.01")) == pytest.approx(0.0769230, abs=1e-6)
+    assert car.path_similarity(wn.synset("motorcycle.n.01")) == pytest.approx(1 / 3)

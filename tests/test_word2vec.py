@@ -116,3 +116,13 @@ def test_analogy_accuracy_on_planted_vectors():
     assert report["family"] == (1, 1, 1)
     assert report["capital"] == (1, 1, 2)
     assert report["total"] == (2, 2, 3)
+
+
+def test_book_scoring_favours_long_vectors():
+    from common.text import analogy
+    words = ["a", "b", "c", "short", "long"]
+    w2i = {w: i for i, w in enumerate(words)}
+    vecs = numpy.array([[1.0, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1.0], [0, 3, 2.0]])
+    # b - a + c = (0, 1, 1): 'short' is exactly that direction, 'long' is longer but less aligned
+    assert analogy("a", "b", "c", w2i, dict(enumerate(words)), vecs, method="3cosadd", verbose=False)[0][0] == "short"
+    assert analogy("a", "b", "c", w2i, dict(enumerate(words)), vecs, method="book", verbose=False)[0][0] == "long"

@@ -1,0 +1,73 @@
+"""The array backend: NumPy by default, CuPy on request, a clear fallback without CuPy."""
+import importlib.util
+import os
+import subprocess
+import sys
+
+import numpy
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HAVE_CUPY = importlib.util.find_spec("cupy") is not None
+
+
+def run_python(code, **env):
+    full_env = dict(os.environ, **env)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+
+def test_numpy_is_the_default():
+    out = run_python("from common.np import np, GPU; print(np.__name__, GPU)", SCRATCHNLP_GPU="0")
+    assert out.stdout.split() == ["numpy", "False"]
+
+
+@pytest.mark.skipif(HAVE_CUPY, reason="CuPy is installed: the fallback cannot happen")
+def test_gpu_flag_without_cupy_falls_back_with_one_clear_warning():
+    out = run_python("from common.np import np, GPU; print(np.__name__, GPU)", SCRATCHNLP_GPU="1")
+    assert out.returncode == 0
+    assert out.stdout.split() == ["numpy", "False"]
+    assert "CuPy could not be imported" in out.stderr and out.stderr.count("RuntimeWarning") == 1
+
+
+def test_only_common_np_imports_cupy():
+    offenders = []
+    for folder, _, files in os.walk(ROOT):
+        if any(part in folder for part in (".git", "runs", "__pycache__")):
+            continue
+        for name in files:
+            path = os.path.join(folder, name)
+            if name.endswith(".py") and os.path.relpath(path, ROOT) not in ("common/np.py", "tests/test_backend.py"):
+                text = open(path).read()
+                if "import cupy" in text or "from cupy" in text:
+                    offenders.append(os.path.relpath(path, ROOT))
+    assert offenders == []
+
+
+GPU_CHECK = """
+import numpy
+from common.np import np, GPU, to_cpu, to_gpu
+assert GPU
+from common.time_layers import TimeLSTM, TimeEmbedding, TimeSoftmaxWithLoss
+from common.optimizer import Adam
+rng = numpy.random.default_rng(0)
+Wx, Wh, b = (rng.standard_normal(s).astype('f') * 0.3 for s in [(4, 24), (6, 24), (24,)])
+xs = rng.standard_normal((3, 5, 4)).astype('f')
+gpu = TimeLSTM(to_gpu(Wx), to_gpu(Wh), to_gpu(b))
+out = to_cpu(gpu.forward(to_gpu(xs)))
+dx = to_cpu(gpu.backward(to_gpu(numpy.ones_like(out))))
+print(float(abs(out).sum()), float(abs(dx).sum()))
+emb = TimeEmbedding(to_gpu(rng.standard_normal((10, 4)).astype('f')))
+emb.forward(to_gpu(numpy.array([[1, 1, 2]])))
+emb.backward(to_gpu(numpy.ones((1, 3, 4), 'f')))
+Adam().update(emb.params, emb.grads)
+print('ok')
+"""
+
+
+@pytest.mark.skipif(not HAVE_CUPY, reason="CuPy not installed")
+def test_gpu_matches_cpu():
+    cpu = run_python(GPU_CHECK.replace("assert GPU", "pass"), SCRATCHNLP_GPU="0")
+    gpu = run_python(GPU_CHECK, SCRATCHNLP_GPU="1")
+    assert gpu.returncode == 0, gpu.stderr
+    c, g = (numpy.array(r.stdout.split()[:2], dtype=float) for r in (cpu, gpu))
+    numpy.testing.assert_allclose(g, c, rtol=1e-4)
