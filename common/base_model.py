@@ -88,7 +88,8 @@ class BaseModel:
                 raise CheckpointError(
                     "checkpoint %s holds a %s with parameter shapes %s, but this %s has %s"
                     % (path, meta["model"], shapes, type(self).__name__, mine))
-            stored = [data["p%03d" % k].T if transposed else data["p%03d" % k]
-                      for k, transposed in meta["index"]]
+            # entries are [slot, transposed]; the first format stored a bare slot
+            slots = [entry if isinstance(entry, list) else [entry, False] for entry in meta["index"]]
+            stored = [data["p%03d" % k].T if transposed else data["p%03d" % k] for k, transposed in slots]
         for p, value in zip(self.params, stored):
             p[...] = to_gpu(value.astype(p.dtype))
