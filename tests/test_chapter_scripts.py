@@ -46,9 +46,9 @@ def test_ppmi_hand_computed():
     assert W[1, 1] == 0 and W[0, 0] == 0
 
 
-def test_ch03_toy_cbow_trains(capsys):
+def test_ch03_toy_cbow_trains(tmp_path):
     from ch03 import train
-    model, trainer = train.main(["--epochs", "200", "--out-dir", "/tmp/scratchnlp-ch03"])
+    model, trainer = train.main(["--epochs", "200", "--out-dir", str(tmp_path)])
     assert trainer.epoch_losses[-1] < trainer.epoch_losses[0] - 0.5
 
 
