@@ -112,6 +112,7 @@ def test_analogy_questions():
 @pytest.mark.skipif(not os.path.exists("/usr/share/wordnet/index.sense"),
                     reason="Debian packages wordnet-base and wordnet-sense-index are not installed")
 def test_wordnet_path_similarity_as_in_the_book(tmp_path, monkeypatch):
+    pytest.importorskip("nltk")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     from dataset.wordnet import wordnet
     wn = wordnet()
