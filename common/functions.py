@@ -37,8 +37,10 @@ def softmax(x):
 
 def as_label_ids(t, n_classes):
     """Accept integer labels (N,) or one-hot (N, C); return integer labels (N,)."""
-    if t.ndim >= 1 and t.shape[-1] == n_classes and t.ndim == 2:
-        return t.argmax(axis=-1)
+    if t.ndim == 2:
+        if t.shape[1] != n_classes:
+            raise ValueError("one-hot labels have %d columns, expected %d" % (t.shape[1], n_classes))
+        return t.argmax(axis=1)
     if not numpy.issubdtype(t.dtype, np.integer):
         raise TypeError("labels must be integer ids or one-hot rows, got dtype %s" % t.dtype)
     return t
