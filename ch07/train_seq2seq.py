@@ -37,6 +37,9 @@ def build_parser(description, **d):
     p.add_argument("--hidden-size", type=int, default=d["hidden"])
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--max-grad", type=float, default=5.0)
+    p.add_argument("--lr", type=float, default=0.001, help="Adam learning rate")
+    p.add_argument("--lr-decay", type=float, default=1.0,
+                   help="multiply the learning rate by this after every epoch (1 = constant, the book's setting)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N training pairs (smoke tests)")
     add_common_args(p, os.path.join("runs", "seq2seq"))
     return p
@@ -68,18 +71,21 @@ def main(argv=None, description=__doc__, **defaults):
         sys.exit("--bidirectional needs --model attention")
     model = MODELS[args.model](len(char_to_id), args.wordvec_size, args.hidden_size,
                                rng=numpy.random.default_rng(args.seed), **kwargs)
-    trainer = Trainer(model, Adam(), seed=args.seed, verbose=False)
+    optimizer = Adam(args.lr)
+    trainer = Trainer(model, optimizer, seed=args.seed, verbose=False)
     x_train, t_train, x_test, t_test = map(to_gpu, (x_train, t_train, x_test, t_test))
     accs = []
     start = time.time()
     for epoch in range(args.epochs):
         trainer.fit(x_train, t_train, max_epoch=1, batch_size=args.batch_size, max_grad=args.max_grad, eval_interval=None)
+        optimizer.lr *= args.lr_decay
         acc, guesses = seq2seq_accuracy(model, x_test, t_test)
         accs.append(acc)
         print("| epoch %d | loss %.4f | val acc %.3f%% | %.0f s"
               % (epoch + 1, trainer.epoch_losses[-1], 100 * acc, time.time() - start))
     show_examples(numpy.asarray(x_test), numpy.asarray(t_test), guesses, id_to_char, args.reverse)
-    name = "%s_%s%s" % (os.path.splitext(args.data)[0], args.model, "_reversed" if args.reverse else "")
+    name = "%s_%s%s%s" % (os.path.splitext(args.data)[0], args.model, "_reversed" if args.reverse else "",
+                          "_decay" if args.lr_decay != 1.0 else "")
     model.save_params(os.path.join(out_dir, name + ".npz"))
     save_curve(os.path.join(out_dir, name + "_accuracy.png"), accs, "epochs", "accuracy", ylim=(-0.05, 1.05))
     write_result(out_dir, name, {"args": vars(args), "accuracy": accs, "seconds": time.time() - start})
