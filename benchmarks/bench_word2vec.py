@@ -1,7 +1,7 @@
 """CBOW + negative sampling training throughput on PTB (targets/s), with gensim's
 word2vec on the same corpus and settings as the ceiling when gensim is installed.
 
-    python benchmarks/bench_word2vec.py [--iters 2000] [--batch 100]
+    python -m benchmarks.bench_word2vec [--iters 2000] [--batch 100]
 
 The book's reference implementation runs at about 1.8k targets/s on a 2-core CPU.
 """

@@ -1,7 +1,7 @@
 """Train gensim's CBOW on PTB with the book's settings and score it with our analogy evaluator,
 so the word2vec quality target is measured here rather than quoted.
 
-    python benchmarks/gensim_reference.py [--epochs 10] [--sample 0]
+    python -m benchmarks.gensim_reference [--epochs 10] [--sample 0]
 """
 import argparse
 import time
