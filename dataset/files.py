@@ -35,7 +35,7 @@ KNOWN_FILES = {
                                      "https://raw.githubusercontent.com/dennybritz/cnn-text-classification-tf/master/data/rt-polaritydata/rt-polarity.pos"),
     "rt-polarity/rt-polarity.neg": ("2d11cfbc790f1cd96d78339f41ce53ced1efa83cd22d37d6788fa3fe3d17e2fd",
                                     "https://raw.githubusercontent.com/dennybritz/cnn-text-classification-tf/master/data/rt-polaritydata/rt-polarity.neg"),
-    # re-packed copy of the NLTK corpus (see docs/DATA.md); no byte-identical public URL
+    # re-packed copy of the NLTK corpus (docs/DATA.md): no byte-identical public URL
     "movie_reviews/movie_reviews.zip": ("39ff18f14ac0ddcbbfaf5c96c24d1ef3e8ae497c7ea4f9969a73b349efb94afb", None),
     "wordnet/lexnames": ("4767e2a1c6e68c1a93aa6b7c4ef7ebe9a815b50d7d5aac2788696f2cf3633bf1", None),
 }
