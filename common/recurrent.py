@@ -38,6 +38,10 @@ class TimeRecurrent:
         return self.params[1].shape[0]
 
     def set_state(self, h, c=None):
+        """Start the next forward from h (and c); only stateful layers keep a state."""
+        if not self.stateful and (h is not None or c is not None):
+            raise ValueError("%s was created with stateful=False, so a state set now would be ignored; "
+                             "create it with stateful=True" % type(self).__name__)
         self.h = h
         self.c = c
 

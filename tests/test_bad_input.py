@@ -78,3 +78,10 @@ def test_nan_loss_stops_training():
     x = numpy.full((4, 2), numpy.nan, dtype=numpy.float32)
     with pytest.raises(FloatingPointError):
         Trainer(net, SGD(), verbose=False).fit(x, numpy.zeros(4, int), max_epoch=1, batch_size=2, eval_interval=1)
+
+
+def test_setting_state_on_a_stateless_layer_is_refused():
+    H, D = 2, 3
+    layer = TimeLSTM(numpy.zeros((D, 4 * H)), numpy.zeros((H, 4 * H)), numpy.zeros(4 * H))
+    with pytest.raises(ValueError, match="stateful=False"):
+        layer.set_state(numpy.zeros((1, H)))
