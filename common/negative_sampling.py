@@ -6,6 +6,7 @@ word ids; K negatives per target.
 import numpy
 
 from common.checks import check_ids
+from common.functions import sigmoid
 from common.np import np, to_cpu, to_gpu
 from common.sparse import RowSparseGrad
 
@@ -95,28 +96,34 @@ class NegativeSamplingLoss:
         self.sampler = UnigramSampler(corpus, power, sample_size, vocab_size=W.shape[0], seed=seed)
         self.sample_size = sample_size
         self.cache = None
+        self._label_cache = {}
 
     def forward(self, h, target):
         W, = self.params
         check_ids(target, W.shape[0], "target")
         neg = self.sampler.get_negative_sample(target)
         ids = np.concatenate([target[..., None].astype(neg.dtype), neg], axis=-1)   # (N, [C,] K+1)
-        lead = ids.shape[:-1]
         ids2 = ids.reshape(h.shape[0], -1)                                          # (N, M)
         W_sel = W[ids2]                                                             # (N, M, H)
         scores = np.einsum("nmh,nh->nm", W_sel, h)                                  # (N, M)
-        labels = np.zeros(ids.shape, dtype=h.dtype)
-        labels[..., 0] = 1
-        labels = labels.reshape(scores.shape)
-        y = 1 / (1 + np.exp(-scores))
-        # -log(sigmoid(s)) for positives, -log(1 - sigmoid(s)) for negatives, stably
-        signed = np.where(labels > 0, scores, -scores)
-        loss = np.logaddexp(0, -signed).sum() / h.shape[0]
-        self.cache = (h, ids2, W_sel, y, labels, lead)
+        labels, sign = self._labels(ids.shape, scores.shape, h.dtype)
+        # -log(sigmoid(s)) for positives, -log(1 - sigmoid(s)) = -log(sigmoid(-s)) for negatives
+        loss = np.logaddexp(0, -(scores * sign)).sum() / h.shape[0]
+        self.cache = (h, ids2, W_sel, sigmoid(scores), labels)
         return loss
 
+    def _labels(self, ids_shape, shape, dtype):
+        """0/1 labels (1 for the positive column) and +-1 signs, cached per batch shape."""
+        key = (ids_shape, np.dtype(dtype).str)
+        if self._label_cache.get("key") != key:
+            labels = np.zeros(ids_shape, dtype=dtype)
+            labels[..., 0] = 1
+            labels = labels.reshape(shape)
+            self._label_cache = {"key": key, "value": (labels, 2 * labels - 1)}
+        return self._label_cache["value"]
+
     def backward(self, dout=1):
-        h, ids2, W_sel, y, labels, _ = self.cache
+        h, ids2, W_sel, y, labels = self.cache
         N, M = ids2.shape
         dscore = (y - labels) * (dout / N)                                          # (N, M)
         rows_of_h = np.repeat(np.arange(N), M)
