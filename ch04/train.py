@@ -34,6 +34,8 @@ def build_parser():
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
     p.add_argument("--lr", type=float, default=0.001)
+    p.add_argument("--linear-decay", action="store_true",
+                   help="decay the learning rate linearly to 0.01%% of its start over the epochs (as gensim does)")
     p.add_argument("--subsample", type=float, default=0.0,
                    help="frequent-word subsampling threshold, e.g. 1e-3 (0 = off, the book's setting)")
     p.add_argument("--limit-tokens", type=int, default=None, help="train on the first N ids only (smoke tests)")
@@ -63,7 +65,10 @@ def main(argv=None):
     trainer = Trainer(model, OPTIMIZERS[args.optimizer](lr=args.lr), seed=args.seed)
     start = time.time()
     n_targets = 0
-    for _ in range(args.epochs):
+    lr0 = trainer.optimizer.lr
+    for epoch in range(args.epochs):
+        if args.linear_decay:
+            trainer.optimizer.lr = lr0 * max(1e-4, 1 - epoch / args.epochs)
         epoch_corpus = subsample(corpus, args.subsample, rng) if args.subsample else corpus
         contexts, target = create_contexts_target(epoch_corpus, args.window)
         trainer.fit(to_gpu(contexts), to_gpu(target), max_epoch=1, batch_size=args.batch,
