@@ -11,7 +11,7 @@ import time
 import numpy
 
 from ch04.cbow import CBOW
-from common.optimizer import Adam
+from common.optimizer import OPTIMIZERS
 from common.text import create_contexts_target
 from common.trainer import Trainer
 from dataset import ptb
@@ -19,10 +19,10 @@ from dataset import ptb
 BOOK_TARGETS_PER_S = 1.8e3
 
 
-def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden):
+def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer="adam", lr=0.001):
     contexts, target = create_contexts_target(corpus, window)
     model = CBOW(vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
-    trainer = Trainer(model, Adam(), seed=0, verbose=False)
+    trainer = Trainer(model, OPTIMIZERS[optimizer](lr=lr), seed=0, verbose=False)
     n = iters * batch
     trainer.fit(contexts[:20 * batch], target[:20 * batch], max_epoch=1, batch_size=batch, eval_interval=None)
     start = time.perf_counter()
@@ -55,11 +55,14 @@ def main(argv=None):
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--window", type=int, default=5)
     p.add_argument("--hidden", type=int, default=100)
+    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
+    p.add_argument("--lr", type=float, default=None, help="default: 0.001 for adam, 10 for sgd")
     args = p.parse_args(argv)
     corpus, word_to_id, id_to_word = ptb.load_data("train")
-    ours = time_scratchnlp(corpus, len(word_to_id), args.iters, args.batch, args.window, args.hidden)
-    print("scratchnlp CBOW (batch %d): %10.0f targets/s  (%.0fx the book's %.1fk)"
-          % (args.batch, ours, ours / BOOK_TARGETS_PER_S, BOOK_TARGETS_PER_S / 1e3))
+    lr = args.lr or (10.0 if args.optimizer == "sgd" else 0.001)
+    ours = time_scratchnlp(corpus, len(word_to_id), args.iters, args.batch, args.window, args.hidden, args.optimizer, lr)
+    print("scratchnlp CBOW (%s, batch %d): %10.0f targets/s  (%.0fx the book's %.1fk)"
+          % (args.optimizer, args.batch, ours, ours / BOOK_TARGETS_PER_S, BOOK_TARGETS_PER_S / 1e3))
     try:
         ref = time_gensim(id_to_word, corpus, args.window, args.hidden)
         print("gensim CBOW (1 worker):    %10.0f words/s    (scratchnlp / gensim = %.3f)" % (ref, ours / ref))
