@@ -59,9 +59,7 @@ def create_co_matrix(corpus, vocab_size, window_size=1):
 
 
 def cos_similarity(x, y, eps=1e-8):
-    nx = x / (numpy.sqrt(numpy.sum(x ** 2)) + eps)
-    ny = y / (numpy.sqrt(numpy.sum(y ** 2)) + eps)
-    return numpy.dot(nx, ny)
+    return numpy.dot(normalize(x, eps), normalize(y, eps))
 
 
 def ppmi(C, eps=1e-8, block_rows=1024):
@@ -83,23 +81,22 @@ def ppmi(C, eps=1e-8, block_rows=1024):
     return M
 
 
-def normalize(x):
-    """L2-normalise rows of a matrix (or a vector); returns a new array."""
-    x = numpy.asarray(x, dtype=numpy.float32)
-    if x.ndim == 2:
-        return x / (numpy.sqrt((x ** 2).sum(axis=1, keepdims=True)) + 1e-8)
-    return x / (numpy.sqrt((x ** 2).sum()) + 1e-8)
+def normalize(x, eps=1e-8):
+    """L2-normalise a vector or the rows of a matrix; returns a new array.
+
+    Float input keeps its dtype; integer counts become float64.
+    """
+    x = numpy.asarray(x)
+    if not numpy.issubdtype(x.dtype, numpy.floating):
+        x = x.astype(numpy.float64)
+    return x / (numpy.sqrt((x ** 2).sum(axis=-1, keepdims=True)) + eps)
 
 
 def most_similar(query, word_to_id, id_to_word, word_matrix, top=5, verbose=True):
     """The ``top`` words closest to ``query`` by cosine: [(word, similarity), ...]."""
     qid = word_id(query, word_to_id)
     M = numpy.asarray(word_matrix)
-    if not numpy.issubdtype(M.dtype, numpy.floating):
-        M = M.astype(numpy.float64)
-    eps = 1e-8
-    rows = M / (numpy.sqrt((M ** 2).sum(axis=1, keepdims=True)) + eps)
-    sims = rows @ (M[qid] / (numpy.sqrt((M[qid] ** 2).sum()) + eps))
+    sims = normalize(M) @ normalize(M[qid])
     sims[qid] = -numpy.inf
     best = numpy.argsort(-sims, kind="stable")[:top]
     result = [(id_to_word[int(i)], float(sims[i])) for i in best]
