@@ -6,7 +6,8 @@ from common.np import np
 class CBOW(Word2Vec):
     def forward(self, contexts, target):
         self.check_contexts(contexts)
-        h = self.in_layer.forward(contexts).mean(axis=1)     # one lookup for all 2w columns
+        h = self.in_layer.forward(contexts).sum(axis=1)      # one lookup for all 2w columns
+        h *= 1.0 / contexts.shape[1]                            # mean of the contexts
         return self.ns_loss.forward(h, target)
 
     def backward(self, dout=1):
@@ -14,5 +15,4 @@ class CBOW(Word2Vec):
         contexts = self.in_layer.ids
         N, C = contexts.shape
         # every context column receives dh / C: one scaled-row gradient, no (N, C, H) copy
-        self.in_layer.grads[0].assign_scaled_rows(contexts, np.full(N * C, 1.0 / C), dh,
-                                                  np.repeat(np.arange(N), C))
+        self.in_layer.grads[0].assign_scaled_rows(contexts, None, dh * (1.0 / C), np.arange(N).repeat(C))

@@ -6,9 +6,12 @@ from common.np import np
 
 def check_ids(ids, vocab_size, name="ids"):
     """Raise if ``ids`` is not an integer array with values in [0, vocab_size)."""
-    if not hasattr(ids, "dtype") or not numpy.issubdtype(ids.dtype, np.integer):
+    kind = getattr(getattr(ids, "dtype", None), "kind", None)
+    if kind not in ("i", "u"):
         raise TypeError("%s must be an integer array, got %s" % (name, getattr(ids, "dtype", type(ids))))
-    if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= vocab_size):
+    # seen as unsigned, a negative id becomes huge: one max() checks both ends
+    unsigned = ids.view(ids.dtype.str.replace("i", "u")) if kind == "i" else ids
+    if ids.size and int(unsigned.max()) >= vocab_size:
         raise IndexError("%s out of range: values must lie in [0, %d), got min %d max %d"
                          % (name, vocab_size, int(ids.min()), int(ids.max())))
 

@@ -184,7 +184,7 @@ class Embedding:
         W, = self.params
         check_ids(ids, W.shape[0])
         self.ids = ids
-        return W[ids]
+        return W.take(ids, axis=0)
 
     def backward(self, dout):
         self.grads[0].assign(self.ids, dout)

@@ -3,10 +3,11 @@
 h: (N, H) hidden vectors; W: (V, H) output word vectors; targets: (N,) or (N, C)
 word ids; K negatives per target.
 """
+import math
+
 import numpy
 
 from common.checks import check_ids
-from common.functions import sigmoid
 from common.np import np, to_cpu, to_gpu
 from common.sparse import RowSparseGrad
 
@@ -22,7 +23,7 @@ class EmbeddingDot:
     def forward(self, h, idx):
         W, = self.params
         check_ids(idx, W.shape[0], "idx")
-        target_W = W[idx]
+        target_W = W.take(idx, axis=0)
         self.cache = (h, idx, target_W)
         return (target_W * h).sum(axis=1)
 
@@ -36,33 +37,37 @@ class EmbeddingDot:
 class UnigramSampler:
     """Draws negatives from P(w)^power / Z, never returning the row's own target(s).
 
-    Fully vectorised: inverse-CDF sampling with ``searchsorted``; the few draws
-    that hit a target are redrawn together until none is left. Draws are with
-    replacement across the K negatives of a row (as in word2vec).
+    Fully vectorised: Walker's alias method turns one uniform word id and one
+    uniform number into an exact draw (two array lookups, no search), and
+    draws are served from a pool refilled a million at a time. The few draws
+    that hit their target are redrawn together until none is left. Draws are
+    with replacement across the K negatives of a row (as in word2vec).
     """
 
     def __init__(self, corpus, power=0.75, sample_size=5, vocab_size=None, seed=None, pool_size=1 << 20):
         corpus = to_cpu(corpus)
         vocab_size = vocab_size or int(corpus.max()) + 1
         counts = numpy.bincount(corpus, minlength=vocab_size).astype(numpy.float64)
+        if numpy.count_nonzero(counts) < 2:
+            raise ValueError("the corpus needs at least two distinct words to sample negatives")
         p = counts ** power
         self.word_p = p / p.sum()
-        self.cdf = numpy.cumsum(self.word_p)
-        self.cdf[-1] = 1.0
+        self.accept, self.alias = alias_table(self.word_p)
         self.vocab_size = vocab_size
         self.sample_size = sample_size
         self.rng = numpy.random.default_rng(seed)
         self.pool_size = pool_size
         self.pool = numpy.zeros(0, dtype=numpy.int64)
         self.pool_pos = 0
-        if numpy.count_nonzero(counts) < 2:
-            raise ValueError("the corpus needs at least two distinct words to sample negatives")
 
     def _draw(self, n):
         """n independent draws, served from a pre-drawn pool (refilled in large batches)."""
         if self.pool_pos + n > len(self.pool):
-            fresh = numpy.searchsorted(self.cdf, self.rng.random(max(n, self.pool_size)), side="right")
-            self.pool = numpy.concatenate([self.pool[self.pool_pos:], fresh.clip(max=self.vocab_size - 1)])
+            size = max(n, self.pool_size)
+            word = self.rng.integers(0, self.vocab_size, size)
+            keep = self.rng.random(size) < self.accept[word]
+            fresh = numpy.where(keep, word, self.alias[word])
+            self.pool = numpy.concatenate([self.pool[self.pool_pos:], fresh])
             self.pool_pos = 0
         out = self.pool[self.pool_pos:self.pool_pos + n]
         self.pool_pos += n
@@ -70,15 +75,36 @@ class UnigramSampler:
 
     def get_negative_sample(self, target):
         """target (N,) or (N, C) ids -> negatives (N, K) or (N, C, K), none equal to its target."""
-        target = to_cpu(target)
-        shape = target.shape + (self.sample_size,)
-        neg = self._draw(int(numpy.prod(shape))).reshape(shape).copy()
-        expanded = numpy.broadcast_to(target[..., None], shape)
-        bad = neg == expanded
+        target = to_cpu(target)[..., None]
+        shape = target.shape[:-1] + (self.sample_size,)
+        neg = self._draw(math.prod(shape)).reshape(shape).copy()
+        bad = neg == target
         while bad.any():
             neg[bad] = self._draw(int(bad.sum()))
-            bad = neg == expanded
-        return to_gpu(neg.astype(numpy.int32))
+            bad = neg == target
+        return to_gpu(neg)
+
+
+def alias_table(p):
+    """Walker/Vose alias table of a distribution p (V,): returns (accept (V,), alias (V,) ids).
+
+    Word i is drawn as: pick j uniformly, keep j with probability accept[j],
+    otherwise take alias[j]. Built in O(V): each step pairs one under-full
+    column with one over-full column.
+    """
+    V = p.shape[0]
+    scaled = p * V
+    accept = numpy.ones(V)
+    alias = numpy.arange(V)
+    small = [i for i in range(V) if scaled[i] < 1.0]
+    large = [i for i in range(V) if scaled[i] >= 1.0]
+    while small and large:
+        s, g = small.pop(), large[-1]
+        accept[s], alias[s] = scaled[s], g
+        scaled[g] -= 1.0 - scaled[s]
+        if scaled[g] < 1.0:
+            small.append(large.pop())
+    return accept, alias
 
 
 class NegativeSamplingLoss:
@@ -96,36 +122,37 @@ class NegativeSamplingLoss:
         self.sampler = UnigramSampler(corpus, power, sample_size, vocab_size=W.shape[0], seed=seed)
         self.sample_size = sample_size
         self.cache = None
-        self._label_cache = {}
+        self._sign_cache = {}
 
     def forward(self, h, target):
         W, = self.params
         check_ids(target, W.shape[0], "target")
         neg = self.sampler.get_negative_sample(target)
-        ids = np.concatenate([target[..., None].astype(neg.dtype), neg], axis=-1)   # (N, [C,] K+1)
+        ids = np.concatenate([target[..., None].astype(neg.dtype, copy=False), neg], axis=-1)  # (N, [C,] K+1)
         ids2 = ids.reshape(h.shape[0], -1)                                          # (N, M)
-        W_sel = W[ids2]                                                             # (N, M, H)
+        W_sel = W.take(ids2, axis=0)                                                # (N, M, H)
         scores = np.einsum("nmh,nh->nm", W_sel, h)                                  # (N, M)
-        labels, sign = self._labels(ids.shape, scores.shape, h.dtype)
-        # -log(sigmoid(s)) for positives, -log(1 - sigmoid(s)) = -log(sigmoid(-s)) for negatives
-        loss = np.logaddexp(0, -(scores * sign)).sum() / h.shape[0]
-        self.cache = (h, ids2, W_sel, sigmoid(scores), labels)
-        return loss
+        sign = self._signs(ids.shape, h.dtype)                                      # +1 positive, -1 negative
+        # -log(sigmoid(sign * s)) = softplus(-sign * s); its exp(-.) is sigmoid(sign * s), reused in backward
+        softplus = np.logaddexp(0, scores * -sign)
+        self.cache = (h, ids2, W_sel, softplus, sign)
+        return softplus.sum() / h.shape[0]
 
-    def _labels(self, ids_shape, shape, dtype):
-        """0/1 labels (1 for the positive column) and +-1 signs, cached per batch shape."""
+    def _signs(self, ids_shape, dtype):
+        """(N, M) array: +1 in the positive (first) column of every target, -1 for the negatives; cached."""
         key = (ids_shape, np.dtype(dtype).str)
-        if self._label_cache.get("key") != key:
-            labels = np.zeros(ids_shape, dtype=dtype)
-            labels[..., 0] = 1
-            labels = labels.reshape(shape)
-            self._label_cache = {"key": key, "value": (labels, 2 * labels - 1)}
-        return self._label_cache["value"]
+        if self._sign_cache.get("key") != key:
+            sign = -np.ones(ids_shape, dtype=dtype)
+            sign[..., 0] = 1
+            self._sign_cache = {"key": key, "value": sign.reshape(ids_shape[0], -1)}
+        return self._sign_cache["value"]
 
     def backward(self, dout=1):
-        h, ids2, W_sel, y, labels = self.cache
+        h, ids2, W_sel, softplus, sign = self.cache
         N, M = ids2.shape
-        dscore = (y - labels) * (dout / N)                                          # (N, M)
-        rows_of_h = np.repeat(np.arange(N), M)
-        self.grads[0].assign_scaled_rows(ids2, dscore, h, rows_of_h)
+        # d softplus(-sign s) / ds = sigmoid(s) - label = sign * (sigmoid(sign s) - 1)
+        dscore = np.exp(-softplus)                                                  # (N, M)
+        dscore -= 1
+        dscore *= sign * (dout / N)
+        self.grads[0].assign_scaled_rows(ids2, dscore, h, np.arange(N).repeat(M))
         return np.einsum("nm,nmh->nh", dscore, W_sel)                               # (N, H)

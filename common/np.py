@@ -63,19 +63,3 @@ def to_gpu(x):
 def scatter_add(target, indices, values):
     """``target[indices] += values`` with repeated indices accumulated (CuPy >= 13 has add.at too)."""
     np.add.at(target, indices, values)
-
-
-def sum_rows_by_id(ids, values):
-    """Coalesce duplicate ids: returns (unique_ids (K,), summed_values (K, D))."""
-    if GPU:
-        unique, inverse = np.unique(ids, return_inverse=True)
-        summed = np.zeros((unique.shape[0], values.shape[1]), dtype=values.dtype)
-        scatter_add(summed, inverse.ravel(), values)
-        return unique, summed
-    order = numpy.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
-    is_first = numpy.empty(sorted_ids.shape[0], dtype=bool)
-    is_first[:1] = True
-    numpy.not_equal(sorted_ids[1:], sorted_ids[:-1], out=is_first[1:])
-    starts = numpy.flatnonzero(is_first)
-    return sorted_ids[starts], numpy.add.reduceat(values[order], starts, axis=0)

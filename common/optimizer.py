@@ -30,16 +30,19 @@ class Optimizer:
                              "use a fresh optimizer per model" % (len(self.state), len(params)))
         self._begin_step()
         for p, g, slots in zip(params, grads, self.state):
-            if isinstance(g, RowSparseGrad):
-                rows = g.rows
-                p_rows = p[rows]
-                slot_rows = np.take(slots, rows, axis=1)
-                self._step(p_rows, g.values, slot_rows)
-                p[rows] = p_rows
-                for k in range(self.n_slots):
-                    slots[k][rows] = slot_rows[k]
-            else:
-                self._step(p, g, slots)
+            self._update_one(p, g, slots)
+
+    def _update_one(self, p, g, slots):
+        if isinstance(g, RowSparseGrad):
+            rows = g.rows
+            p_rows = p.take(rows, axis=0)
+            slot_rows = slots.take(rows, axis=1) if self.n_slots else slots
+            self._step(p_rows, g.values, slot_rows)
+            p[rows] = p_rows
+            if self.n_slots:
+                slots[:, rows] = slot_rows
+        else:
+            self._step(p, g, slots)
 
     def _begin_step(self):
         pass

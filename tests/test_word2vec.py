@@ -5,7 +5,7 @@ import pytest
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
 from common.gradcheck import check_model
-from common.negative_sampling import EmbeddingDot, NegativeSamplingLoss, UnigramSampler
+from common.negative_sampling import EmbeddingDot, NegativeSamplingLoss, UnigramSampler, alias_table
 from common.optimizer import Adam
 from common.text import create_contexts_target
 from common.trainer import Trainer
@@ -68,6 +68,16 @@ def test_sampler_distribution_matches_power_075():
     freq = numpy.bincount(neg.ravel(), minlength=3) / neg.size
     numpy.testing.assert_allclose(freq[:2], sampler.word_p[:2] / sampler.word_p[:2].sum(), atol=0.01)
     assert freq[2] == 0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_alias_table_reproduces_the_distribution_exactly(seed):
+    p = numpy.random.default_rng(seed).random(300) ** 4
+    p /= p.sum()
+    accept, alias = alias_table(p)
+    # word i keeps its own column with prob accept[i] / V and receives the rest of every column aliased to it
+    implied = accept / len(p) + numpy.bincount(alias, weights=(1 - accept) / len(p), minlength=len(p))
+    numpy.testing.assert_allclose(implied, p, atol=1e-15)
 
 
 def test_sampler_never_returns_the_target_and_is_seeded():
