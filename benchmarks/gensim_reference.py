@@ -15,6 +15,7 @@ from dataset import analogy, ptb
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--seed", type=int, default=1)
     p.add_argument("--sample", type=float, default=0.0, help="gensim's frequent-word subsampling (its default is 1e-3)")
     args = p.parse_args(argv)
     from gensim.models import Word2Vec
@@ -23,7 +24,7 @@ def main(argv=None):
     sentences = [s.split() for s in " ".join(id_to_word[int(i)] for i in corpus).split("<eos>") if s.strip()]
     start = time.time()
     model = Word2Vec(sentences, vector_size=100, window=5, min_count=1, sg=0, negative=5, sample=args.sample,
-                     workers=1, epochs=args.epochs, seed=1)
+                     workers=1, epochs=args.epochs, seed=args.seed)
     seconds = time.time() - start
     vecs = numpy.zeros((len(word_to_id), 100), dtype=numpy.float32)
     for w, i in word_to_id.items():
