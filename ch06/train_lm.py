@@ -5,6 +5,7 @@ the best checkpoint, divides the learning rate by --decay when validation does
 not improve, and finally reports the test perplexity of the best model.
 """
 import argparse
+import math
 import os
 import time
 
@@ -36,6 +37,9 @@ def build_parser(description, **defaults):
                    help="divide lr by this when validation perplexity does not improve (1 = never)")
     p.add_argument("--limit-tokens", type=int, default=None, help="use only the first N training ids (smoke tests)")
     p.add_argument("--eval-interval", type=int, default=20)
+    p.add_argument("--resume", metavar="CHECKPOINT", default=None,
+                   help="start from a checkpoint of the same model (its validation perplexity becomes the best so far)")
+    p.add_argument("--first-epoch", type=int, default=1, help="number of the first epoch, when resuming")
     add_common_args(p, os.path.join("runs", defaults["model"]))
     return p
 
@@ -57,11 +61,19 @@ def main(argv, description, **defaults):
     optimizer = SGD(args.lr)
     trainer = RnnlmTrainer(model, optimizer)
     checkpoint = os.path.join(out_dir, type(model).__name__ + ".npz")
+    best = math.inf
+    if args.resume:
+        model.load_params(args.resume)
+        best = eval_perplexity(model, valid)
+        model.reset_state()
+        print("resumed from %s: valid perplexity %.2f" % (args.resume, best))
+        model.save_params(checkpoint)
     start = time.time()
     history = fit_with_validation(trainer, corpus[:-1], corpus[1:], valid, args.epochs,
                                   batch_size=args.batch_size, time_size=args.time_size,
                                   max_grad=args.max_grad, eval_interval=args.eval_interval,
-                                  decay=args.decay, checkpoint=checkpoint)
+                                  decay=args.decay, checkpoint=checkpoint,
+                                  first_epoch=args.first_epoch, best=best)
     train_seconds = time.time() - start
     trainer.plot(os.path.join(out_dir, "train_perplexity.png"))
     model.load_params(checkpoint)

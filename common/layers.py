@@ -42,12 +42,14 @@ class Affine:
         W, b = self.params
         check_last_dim(x, W.shape[0])
         self.x = x
-        return x @ W + b
+        out = x @ W
+        out += b          # in place: no second (N, H) array
+        return out
 
     def backward(self, dout):
         W, _ = self.params
-        self.grads[0][...] = self.x.T @ dout
-        self.grads[1][...] = dout.sum(axis=0)
+        np.matmul(self.x.T, dout, out=self.grads[0])
+        np.sum(dout, axis=0, out=self.grads[1])
         return dout @ W.T
 
 

@@ -7,17 +7,17 @@ from common.util import eval_perplexity
 
 def fit_with_validation(trainer, xs, ts, valid_corpus, max_epoch, batch_size=20, time_size=35,
                         max_grad=None, eval_interval=20, decay=4.0, checkpoint=None,
-                        on_epoch=None):
+                        on_epoch=None, first_epoch=1, best=math.inf):
     """Train one epoch at a time with ``trainer`` (an RnnlmTrainer).
 
-    After every epoch the validation perplexity is measured; an improvement saves
-    ``checkpoint`` (if given), otherwise ``optimizer.lr`` is divided by ``decay``.
+    After every epoch the validation perplexity is measured; an improvement on
+    ``best`` saves ``checkpoint`` (if given), otherwise ``optimizer.lr`` is
+    divided by ``decay``. ``first_epoch`` and ``best`` continue a resumed run.
     Returns a list of {'epoch', 'valid_ppl', 'lr', 'seconds'} records.
     """
     model, optimizer = trainer.model, trainer.optimizer
-    best = math.inf
     history = []
-    for epoch in range(1, max_epoch + 1):
+    for epoch in range(first_epoch, first_epoch + max_epoch):
         start = time.time()
         trainer.fit(xs, ts, max_epoch=1, batch_size=batch_size, time_size=time_size,
                     max_grad=max_grad, eval_interval=eval_interval)

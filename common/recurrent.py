@@ -128,21 +128,42 @@ class TimeLSTM(TimeRecurrent):
     n_gates = 4
     has_cell = True
 
+    def _gate_constants(self, H, dtype):
+        """Per-column constants for the fused gate activation, (4H,) each.
+
+        sigmoid(a) = 0.5 * tanh(0.5 a) + 0.5, so all four gates are one tanh:
+        act = tanh(a * scale) * scale + (1 - scale), with scale 0.5 on the
+        sigmoid gates (f, i, o) and 1 on g. The derivative from the output y is
+        d_act/da = y * (one_minus - y) + offset: y (1 - y) for sigmoid gates,
+        1 - y^2 for g.
+        """
+        key = (H, dtype)
+        if getattr(self, "_gate_key", None) != key:
+            scale = np.full(4 * H, 0.5, dtype=dtype)
+            scale[H:2 * H] = 1
+            one_minus = np.ones(4 * H, dtype=dtype)
+            one_minus[H:2 * H] = 0
+            self._gate_consts = (scale, 1 - scale, one_minus, 1 - one_minus)
+            self._gate_key = key
+        return self._gate_consts
+
     def _steps_forward(self, X, h, c0):
-        Wh = self.params[1]
-        c = c0
         T, N, G = X.shape
         H = G // 4
-        gates = np.empty_like(X)                 # activated f, g, i, o
+        scale, shift, _, _ = self._gate_constants(H, X.dtype)
+        X *= scale                                   # X is our own (T, N, 4H) projection
+        Wh_scaled = self.params[1] * scale
+        c = c0
+        gates = np.empty_like(X)                     # activated f, g, i, o
         cs = np.empty((T, N, H), dtype=X.dtype)
         tanh_cs = np.empty_like(cs)
         hs = np.empty_like(cs)
         for t in range(T):
-            a = X[t] + h @ Wh
-            act = gates[t]
-            sigmoid(a[:, :H], out=act[:, :H])
-            np.tanh(a[:, H:2 * H], out=act[:, H:2 * H])
-            sigmoid(a[:, 2 * H:], out=act[:, 2 * H:])
+            act = np.matmul(h, Wh_scaled, out=gates[t])
+            act += X[t]
+            np.tanh(act, out=act)
+            act *= scale
+            act += shift
             f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
             c = np.multiply(f, c, out=cs[t])
             c += g * i
@@ -153,26 +174,31 @@ class TimeLSTM(TimeRecurrent):
         return hs
 
     def _steps_backward(self, dhs, dc_last):
-        Wh = self.params[1]
+        Wh_T = self.params[1].T
         gates, cs, tanh_cs, c0 = self.lstm_cache
         T, N, H = cs.shape
+        _, _, one_minus, offset = self._gate_constants(H, gates.dtype)
+        # everything that does not depend on the recursion, for all T steps at once
+        d_act = (one_minus - gates) * gates + offset               # (T, N, 4H)
+        o_dtanh = (1 - tanh_cs * tanh_cs) * gates[:, :, 3 * H:]   # (T, N, H)
+        c_prev = np.concatenate([c0[None], cs[:-1]], axis=0)
         dX = np.empty_like(gates)
         dh = np.zeros((N, H), dtype=cs.dtype)
         dc = np.zeros_like(dh) if dc_last is None else dc_last
         for t in reversed(range(T)):
             act = gates[t]
-            f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
-            c_prev = cs[t - 1] if t > 0 else c0
+            f, g, i = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H]
             dh_t = dhs[t] + dh
-            tc = tanh_cs[t]
-            ds = dc + dh_t * o * (1 - tc * tc)
+            ds = dh_t * o_dtanh[t]
+            ds += dc
             da = dX[t]
-            np.multiply(ds * c_prev, f * (1 - f), out=da[:, :H])
-            np.multiply(ds * i, 1 - g * g, out=da[:, H:2 * H])
-            np.multiply(ds * g, i * (1 - i), out=da[:, 2 * H:3 * H])
-            np.multiply(dh_t * tc, o * (1 - o), out=da[:, 3 * H:])
+            np.multiply(ds, c_prev[t], out=da[:, :H])
+            np.multiply(ds, i, out=da[:, H:2 * H])
+            np.multiply(ds, g, out=da[:, 2 * H:3 * H])
+            np.multiply(dh_t, tanh_cs[t], out=da[:, 3 * H:])
+            da *= d_act[t]
             dc = ds * f
-            dh = da @ Wh.T
+            dh = da @ Wh_T
         self.dh, self.dc = dh, dc
         self.grads[1][...] = self._previous_h().reshape(T * N, H).T @ dX.reshape(T * N, 4 * H)
         return dX

@@ -37,6 +37,8 @@ class TimeSoftmaxWithLoss:
     xs: scores (N, T, V); ts: ids (N, T) or one-hot (N, T, V). The softmax is
     computed as exp(x - max) / sum in row blocks on all cores; the loss uses
     x_t - logsumexp(x), so it stays finite even when probabilities underflow.
+    Forward keeps exp(x - max) and the row sums; backward normalises and
+    scales in one pass over the same buffer.
     """
 
     def __init__(self, ignore_label=-1):
@@ -55,34 +57,33 @@ class TimeSoftmaxWithLoss:
         ts_flat = np.where(mask, ts.reshape(N * T), 0)
         check_ids(ts_flat, V, "targets")
         scores = xs.reshape(N * T, V)
-        probs = np.empty_like(scores)
+        exps = np.empty_like(scores)
+        sums = np.empty((N * T, 1), dtype=scores.dtype)
         log_z = np.empty(N * T, dtype=scores.dtype)
 
         def block(a, b):
             m = scores[a:b].max(axis=1, keepdims=True)
-            p = np.subtract(scores[a:b], m, out=probs[a:b])
-            np.exp(p, out=p)
-            s = p.sum(axis=1, keepdims=True)
-            p *= 1 / s
-            log_z[a:b] = (m + np.log(s))[:, 0]
+            e = np.subtract(scores[a:b], m, out=exps[a:b])
+            np.exp(e, out=e)
+            e.sum(axis=1, keepdims=True, out=sums[a:b])
+            log_z[a:b] = (m + np.log(sums[a:b]))[:, 0]
 
         for_row_blocks(block, N * T, V)
         rows = np.arange(N * T)
         picked = (scores[rows, ts_flat] - log_z) * mask
         count = max(int(mask.sum()), 1)
-        self.cache = (ts_flat, probs, mask, count, (N, T, V))
+        # softmax = exps / sums; the division is left to backward, where it merges with the scaling
+        self.cache = (ts_flat, exps, sums, mask, count, (N, T, V))
         return -picked.sum() / count
 
     def backward(self, dout=1):
-        """Returns softmax - onehot, scaled; reuses the forward's probability buffer."""
-        ts_flat, dx, mask, count, shape = self.cache
+        """Returns (softmax - onehot) * dout / count, written into the forward's exp buffer."""
+        ts_flat, dx, sums, mask, count, shape = self.cache
         self.cache = None
-        dx[np.arange(ts_flat.shape[0]), ts_flat] -= 1
-        scale = dout / count
-        if bool(mask.all()):
-            for_row_blocks(lambda a, b: dx[a:b].__imul__(scale), dx.shape[0], dx.shape[1])
-        else:
-            dx *= (scale * mask)[:, None]
+        scale = (dout / count) * mask[:, None]                  # (N*T, 1), 0 on ignored positions
+        row_scale = (scale / sums).astype(dx.dtype, copy=False)
+        for_row_blocks(lambda a, b: dx[a:b].__imul__(row_scale[a:b]), dx.shape[0], dx.shape[1])
+        dx[np.arange(ts_flat.shape[0]), ts_flat] -= scale[:, 0].astype(dx.dtype, copy=False)
         return dx.reshape(shape)
 
 

@@ -63,6 +63,22 @@ def test_ptb_scripts_run_on_a_slice(tmp_path):
     assert report["total"][1] == 4716
 
 
+@needs_ptb
+def test_lm_script_resumes_from_its_checkpoint(tmp_path, capsys):
+    import json
+    from ch06 import train_lm
+    common = ["--epochs", "1", "--limit-tokens", "2000", "--hidden-size", "8", "--wordvec-size", "8"]
+    train_lm.main(common + ["--out-dir", str(tmp_path / "a")], "t", model="lstm", epochs=1, hidden=8, decay=1.0)
+    first = json.loads((tmp_path / "a" / "result.json").read_text())
+    capsys.readouterr()
+    train_lm.main(common + ["--out-dir", str(tmp_path / "b"), "--first-epoch", "2",
+                            "--resume", str(tmp_path / "a" / "Rnnlm.npz")], "t", model="lstm", epochs=1, hidden=8, decay=1.0)
+    resumed_line = [l for l in capsys.readouterr().out.splitlines() if l.startswith("resumed from")][0]
+    assert float(resumed_line.rsplit(" ", 1)[1]) == pytest.approx(first["history"][0]["valid_ppl"], rel=1e-3)
+    second = json.loads((tmp_path / "b" / "result.json").read_text())
+    assert [r["epoch"] for r in second["history"]] == [2]
+
+
 def test_seq2seq_script_on_a_slice(tmp_path):
     from ch07 import train_seq2seq
     accs = train_seq2seq.main(["--epochs", "1", "--limit", "512", "--hidden-size", "16", "--out-dir", str(tmp_path)])
