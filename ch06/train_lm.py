@@ -67,6 +67,7 @@ def main(argv, description, **defaults):
         best = eval_perplexity(model, valid)
         model.reset_state()
         print("resumed from %s: valid perplexity %.2f" % (args.resume, best))
+        trainer.current_epoch = args.first_epoch - 1
         model.save_params(checkpoint)
     start = time.time()
     history = fit_with_validation(trainer, corpus[:-1], corpus[1:], valid, args.epochs,

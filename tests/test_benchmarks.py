@@ -1,0 +1,37 @@
+"""Smoke tests: the benchmark scripts and their reference implementations run on tiny inputs."""
+import numpy
+
+from benchmarks import bench_word2vec, gemm_floor
+from benchmarks.book_word2vec import BookCBOW
+
+
+def tiny_corpus():
+    return numpy.random.default_rng(0).integers(0, 50, 3000)
+
+
+def test_book_style_cbow_learns_and_matches_our_loss_scale():
+    numpy.random.seed(0)
+    corpus = tiny_corpus()
+    contexts = numpy.stack([corpus[i - 2:i + 3][[0, 1, 3, 4]] for i in range(2, 402)])
+    target = corpus[2:402]
+    model = BookCBOW(50, 8, 2, corpus)
+    first = model.train_step(contexts[:50], target[:50], "adam", 0.01)
+    for _ in range(60):
+        last = model.train_step(contexts[:50], target[:50], "adam", 0.01)
+    assert 6 * 0.6 < first < 6 * 0.75        # K + 1 = 6 binary losses of about log 2 at the start
+    assert last < first
+
+
+def test_word2vec_benchmark_times_both_implementations():
+    corpus = tiny_corpus()
+    rates = bench_word2vec.time_scratchnlp(corpus, 50, iters=5, batch=10, window=2, hidden=8,
+                                           optimizer="sgd", lr=1.0, repeats=2)
+    assert len(rates) == 2 and min(rates) > 0
+    assert bench_word2vec.time_book(corpus, 50, iters=3, batch=10, window=2, hidden=8, optimizer="sgd", lr=1.0) > 0
+
+
+def test_gemm_floor_lists_every_product_of_a_step():
+    products = gemm_floor.step_products(H=100, layers=1)
+    flops = sum(2 * m * k * n * count for _, m, k, n, count in products)
+    # output layer: 3 products of 700 x 100 x 10,000; LSTM: 4 batched + 2 x 35 per-step products
+    assert flops == 3 * 2 * 700 * 100 * 10000 + 4 * 2 * 700 * 100 * 400 + 2 * 35 * 2 * 20 * 100 * 400
