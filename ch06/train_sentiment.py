@@ -12,6 +12,7 @@ import numpy
 
 from ch06.sequence_classifier import BagOfWordsClassifier, RnnClassifier
 from common.cli import add_common_args, setup_run, write_result
+from common.np import to_gpu
 from common.optimizer import OPTIMIZERS
 from common.text import tokenize
 from common.trainer import Stepper
@@ -77,6 +78,9 @@ def main(argv=None):
     ids, lengths = vocab.pad_batch(train_tok, args.max_len)
     test_ids, test_lengths = vocab.pad_batch(test_tok, args.max_len)
     labels, test_labels = numpy.array(train_y), numpy.array(test_y)
+    # batching works on host copies of the lengths; the model reads device arrays (CuPy when enabled)
+    dev_ids, dev_lengths, dev_labels = to_gpu(ids), to_gpu(lengths), to_gpu(labels)
+    dev_test = (to_gpu(test_ids), to_gpu(test_lengths), to_gpu(test_labels))
     if args.model == "bow":
         model = BagOfWordsClassifier(len(vocab), args.wordvec_size, rng=rng)
     else:
@@ -89,12 +93,13 @@ def main(argv=None):
     for epoch in range(1, args.epochs + 1):
         for b in batches(len(labels), args.batch_size, rng, lengths):
             T = int(lengths[b].max())
-            model.forward(ids[b, :T], lengths[b], labels[b])
+            rows = to_gpu(b)
+            model.forward(dev_ids[rows, :T], dev_lengths[rows], dev_labels[rows])
             stepper.step(args.max_grad)
         report = epoch == args.epochs or not tiny or epoch % 50 == 0
         if report:
-            train_acc, train_loss = evaluate(model, ids, lengths, labels)
-            test_acc, test_loss = evaluate(model, test_ids, test_lengths, test_labels)
+            train_acc, train_loss = evaluate(model, dev_ids, dev_lengths, dev_labels)
+            test_acc, test_loss = evaluate(model, *dev_test)
             history.append({"epoch": epoch, "train_acc": train_acc, "train_loss": train_loss,
                             "test_acc": test_acc, "test_loss": test_loss})
             print("| epoch %d | train loss %.3f acc %.3f | test loss %.3f acc %.3f | %.0f s"
