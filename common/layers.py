@@ -48,7 +48,7 @@ class Affine:
 
     def backward(self, dout):
         W, _ = self.params
-        np.matmul(self.x.T, dout, out=self.grads[0])
+        self.grads[0][...] = self.x.T @ dout
         np.sum(dout, axis=0, out=self.grads[1])
         return dout @ W.T
 
