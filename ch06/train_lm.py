@@ -68,7 +68,7 @@ def main(argv, description, **defaults):
         model.reset_state()
         print("resumed from %s: valid perplexity %.2f" % (args.resume, best))
         trainer.current_epoch = args.first_epoch - 1
-        model.save_params(checkpoint)
+        model.save_params(checkpoint)   # the best model so far, in case no resumed epoch improves on it
     start = time.time()
     history = fit_with_validation(trainer, corpus[:-1], corpus[1:], valid, args.epochs,
                                   batch_size=args.batch_size, time_size=args.time_size,

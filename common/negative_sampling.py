@@ -122,7 +122,7 @@ class NegativeSamplingLoss:
         self.sampler = UnigramSampler(corpus, power, sample_size, vocab_size=W.shape[0], seed=seed)
         self.sample_size = sample_size
         self.cache = None
-        self._sign_cache = {}
+        self._sign = self._sign_key = None
 
     def forward(self, h, target):
         W, = self.params
@@ -141,11 +141,11 @@ class NegativeSamplingLoss:
     def _signs(self, ids_shape, dtype):
         """(N, M) array: +1 in the positive (first) column of every target, -1 for the negatives; cached."""
         key = (ids_shape, np.dtype(dtype).str)
-        if self._sign_cache.get("key") != key:
+        if self._sign_key != key:
             sign = -np.ones(ids_shape, dtype=dtype)
             sign[..., 0] = 1
-            self._sign_cache = {"key": key, "value": sign.reshape(ids_shape[0], -1)}
-        return self._sign_cache["value"]
+            self._sign, self._sign_key = sign.reshape(ids_shape[0], -1), key
+        return self._sign
 
     def backward(self, dout=1):
         h, ids2, W_sel, softplus, sign = self.cache

@@ -68,10 +68,7 @@ class RowSparseGrad:
         values = np.empty((rows.shape[0], base.shape[1]), dtype=self.dtype)
         once = counts[inverse] == 1
         single = np.flatnonzero(once)
-        picked = base.take(src[single], axis=0)
-        if coef is not None:
-            picked *= coef[single, None]
-        values[inverse[single]] = picked
+        values[inverse[single]] = _scaled_take(base, src[single], None if coef is None else coef[single])
         if single.shape[0] < ids.shape[0]:
             dup = np.flatnonzero(~once)
             repeated = counts > 1
@@ -109,12 +106,17 @@ def _sum_into_rows(slot, n_slots, src, base, coef):
     if n_slots * B <= (1 << 22):
         mix = np.bincount(slot * B + src, weights=coef, minlength=n_slots * B)
         return mix.reshape(n_slots, B).astype(base.dtype, copy=False) @ base
+    out = np.zeros((n_slots, base.shape[1]), dtype=base.dtype)
+    scatter_add(out, slot, _scaled_take(base, src, coef))
+    return out
+
+
+def _scaled_take(base, src, coef):
+    """Rows base[src] (n, D), each multiplied by coef (n,) unless coef is None."""
     picked = base.take(src, axis=0)
     if coef is not None:
         picked *= coef[:, None]
-    out = np.zeros((n_slots, base.shape[1]), dtype=base.dtype)
-    scatter_add(out, slot, picked)
-    return out
+    return picked
 
 
 def squared_norm(grad):
