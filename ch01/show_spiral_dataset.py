@@ -2,15 +2,14 @@
 
     python -m ch01.show_spiral_dataset --out spiral.png
 """
-import argparse
-
+from common.cli import parser
 from common.plot import pyplot, save_figure
 from dataset import spiral
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--out", default="runs/ch01/spiral.png")
+    p = parser("ch01.show_spiral_dataset", __doc__)
+    p.add_argument("--out", default="runs/ch01/spiral.png", help="image file to write")
     args = p.parse_args(argv)
     x, t = spiral.load_data()
     print("x", x.shape)
@@ -20,7 +19,8 @@ def main(argv=None):
     for c, marker in zip(range(3), "ox^"):
         pts = x[t.argmax(axis=1) == c]
         ax.scatter(pts[:, 0], pts[:, 1], s=40, marker=marker)
-    save_figure(fig, args.out)
+    if not args.dry_run:
+        save_figure(fig, args.out)
 
 
 if __name__ == "__main__":

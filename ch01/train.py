@@ -2,17 +2,15 @@
 
     python -m ch01.train --epochs 300
 """
-import argparse
-import os
-
 import numpy
 
 from ch01.two_layer_net import TwoLayerNet
-from common.cli import add_common_args, setup_run, write_result
+from common.batches import ShuffledBatches
+from common.cli import fit, main_guard, positive_int, run_extra, start_training, training_parser
 from common.np import to_cpu, to_gpu
 from common.optimizer import OPTIMIZERS
-from common.plot import pyplot, save_figure
-from common.trainer import Trainer
+from common.plot import pyplot, save_curve, save_figure
+from common.training import Training
 from dataset import spiral
 
 
@@ -38,27 +36,25 @@ def plot_decision_boundary(model, x, t, path, step=0.01):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--epochs", type=int, default=300)
-    p.add_argument("--batch-size", type=int, default=30)
-    p.add_argument("--hidden-size", type=int, default=10)
-    p.add_argument("--lr", type=float, default=1.0)
-    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd")
-    add_common_args(p, os.path.join("runs", "ch01"))
-    args = p.parse_args(argv)
-    out_dir = setup_run(args)
-    x, t = spiral.load_data()
-    x, t = to_gpu(x), to_gpu(t)
+    p = training_parser("ch01.train", __doc__, out_dir="runs/ch01", epochs=300, batch_size=30, lr=1.0,
+                        eval_interval=10)
+    p.add_argument("--hidden-size", type=positive_int, default=10, help="hidden units H")
+    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd", help="optimizer")
+    args, run = start_training(p, argv)
+    x, t = map(to_gpu, spiral.load_data())
     model = TwoLayerNet(2, args.hidden_size, 3, rng=numpy.random.default_rng(args.seed))
-    trainer = Trainer(model, OPTIMIZERS[args.optimizer](lr=args.lr), seed=args.seed)
-    trainer.fit(x, t, max_epoch=args.epochs, batch_size=args.batch_size, eval_interval=10)
+    training = Training(model, OPTIMIZERS[args.optimizer](lr=args.lr), ShuffledBatches((x, t), args.batch_size, args.seed),
+                        max_grad=args.max_grad, run=run, extra=run_extra(args), eval_interval=args.eval_interval,
+                        log_every=50)
+    fit(training, args, run)
     acc = accuracy(model, x, t)
     print("train accuracy: %.3f" % acc)
-    trainer.plot(os.path.join(out_dir, "loss.png"))
-    plot_decision_boundary(model, x, t, os.path.join(out_dir, "decision_boundary.png"))
-    write_result(out_dir, "result", {"args": vars(args), "accuracy": acc, "final_loss": trainer.loss_list[-1]})
+    if run:
+        save_curve(run.file("loss.png"), training.interval_history, "iterations (x%d)" % args.eval_interval, "loss")
+        plot_decision_boundary(model, x, t, run.file("decision_boundary.png"))
+        run.append({"kind": "result", "train_accuracy": acc})
     return acc
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

@@ -3,18 +3,17 @@ similarity, most_similar, PPMI and SVD, with a 2-D plot of the SVD vectors.
 
     python -m ch02.count_method_small --plot runs/ch02/toy_svd.png
 """
-import argparse
-
 import numpy
 
 from ch02.toy import load
+from common.cli import parser
 from common.plot import pyplot, save_figure
 from common.text import cos_similarity, create_co_matrix, most_similar, ppmi
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--plot", default="runs/ch02/toy_svd.png")
+    p = parser("ch02.count_method_small", __doc__)
+    p.add_argument("--plot", default="runs/ch02/toy_svd.png", help="image file to write")
     args = p.parse_args(argv)
     corpus, word_to_id, id_to_word = load()
     C = create_co_matrix(corpus, len(word_to_id), window_size=1)
@@ -32,7 +31,8 @@ def main(argv=None):
     for word, i in word_to_id.items():
         ax.annotate(word, (U[i, 0], U[i, 1]))
     ax.scatter(U[:, 0], U[:, 1], alpha=0.5)
-    save_figure(fig, args.plot)
+    if not args.dry_run:
+        save_figure(fig, args.plot)
     return C, W
 
 

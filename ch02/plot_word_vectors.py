@@ -2,11 +2,11 @@
 
     python -m ch02.plot_word_vectors runs/word2vec/cbow_vectors.npz --words 300
 """
-import argparse
 import os
 
 import numpy
 
+from common.cli import non_negative_int, parser, positive_int
 from common.plot import pyplot, save_figure
 from common.vectors_io import load_word_vectors
 
@@ -21,7 +21,7 @@ def project(vectors, method, seed=0):
     return TSNE(n_components=2, init="pca", perplexity=perplexity, random_state=seed).fit_transform(vectors)
 
 
-def plot(vectors, labels, method, path, seed=0):
+def plot(vectors, labels, method, path=None, seed=0):
     xy = project(numpy.asarray(vectors, dtype=numpy.float64), method, seed)
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(9, 9))
@@ -29,21 +29,24 @@ def plot(vectors, labels, method, path, seed=0):
     for (x, y), word in zip(xy, labels):
         ax.annotate(word, (x, y), fontsize=7)
     ax.set_title("%s of %d word vectors" % (method.upper(), len(labels)))
-    save_figure(fig, path)
+    if path:
+        save_figure(fig, path)
+    return fig
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
+    p = parser("ch02.plot_word_vectors", __doc__)
     p.add_argument("vectors", help=".npz of word vectors (ch04.train or ch02.count_method_big)")
-    p.add_argument("--words", type=int, default=300, help="plot the first N word ids")
-    p.add_argument("--skip", type=int, default=0, help="skip the first N ids")
-    p.add_argument("--out-dir", default="runs/ch02")
+    p.add_argument("--words", type=positive_int, default=300, help="plot the first N word ids")
+    p.add_argument("--skip", type=non_negative_int, default=0, help="skip the first N ids")
+    p.add_argument("--out-dir", default="runs/ch02", help="folder for the two images")
     args = p.parse_args(argv)
     vecs, _, id_to_word = load_word_vectors(args.vectors)
-    ids = range(args.skip, min(args.skip + args.words, len(vecs)))
+    ids = range(args.skip, min(args.skip + (20 if args.dry_run else args.words), len(vecs)))
     labels = [id_to_word[i] for i in ids]
     for method in ("pca", "tsne"):
-        plot(vecs[list(ids)], labels, method, os.path.join(args.out_dir, "word_vectors_%s.png" % method))
+        path = None if args.dry_run else os.path.join(args.out_dir, "word_vectors_%s.png" % method)
+        plot(vecs[list(ids)], labels, method, path)
 
 
 if __name__ == "__main__":

@@ -2,21 +2,22 @@
 
     python -m ch02.vector_space --query "king queen" --docs 200
 """
-import argparse
-
 import numpy
 
+from common.cli import parser, positive_int
 from common.text import tokenize
 from common.vsm import BM25, cosine_similarity_matrix, term_document_matrix, tfidf
 from dataset.text_corpus import load_text
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--query", default="king crown")
-    p.add_argument("--docs", type=int, default=300, help="split tinyshakespeare into this many documents")
-    p.add_argument("--top", type=int, default=3)
+    p = parser("ch02.vector_space", __doc__)
+    p.add_argument("--query", default="king crown", help="words to search for")
+    p.add_argument("--docs", type=positive_int, default=300, help="split tinyshakespeare into this many documents")
+    p.add_argument("--top", type=positive_int, default=3, help="documents to list")
     args = p.parse_args(argv)
+    if args.dry_run:
+        args.docs = min(args.docs, 20)
     paragraphs = [s for s in load_text().split("\n\n") if s.strip()]
     size = max(1, len(paragraphs) // args.docs)
     docs_text = ["\n".join(paragraphs[i:i + size]) for i in range(0, len(paragraphs), size)][:args.docs]

@@ -2,10 +2,12 @@
 
     python -m ch02.wordnet_similarity
 """
+from common.cli import parser
 from dataset.wordnet import wordnet
 
 
-def main():
+def main(argv=None):
+    parser("ch02.wordnet_similarity", __doc__).parse_args(argv)
     wn = wordnet()
     print(wn.synsets("car"))
     car = wn.synset("car.n.01")

@@ -2,9 +2,8 @@
 
     python -m ch04.eval runs/word2vec/cbow_vectors.npz --query toyota --analogy king man queen
 """
-import argparse
-
 from ch04.train import show_queries
+from common.cli import parser
 from common.text import analogy, most_similar
 from common.vectors_io import load_word_vectors
 from common.word_vectors import analogy_accuracy, format_report
@@ -12,10 +11,11 @@ from dataset import analogy as analogy_set
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("vectors", help=".npz written by ch04.train")
-    p.add_argument("--query", nargs="*", default=[])
-    p.add_argument("--analogy", nargs=3, metavar=("A", "B", "C"), action="append", default=[])
+    p = parser("ch04.eval", __doc__)
+    p.add_argument("vectors", help="word vectors (.npz) written by ch04.train or ch02.count_method_big")
+    p.add_argument("--query", nargs="*", default=[], help="words whose nearest neighbours to print")
+    p.add_argument("--analogy", nargs=3, metavar=("A", "B", "C"), action="append", default=[],
+                   help="print the best D for A : B = C : D (repeatable)")
     p.add_argument("--google", action="store_true", help="report accuracy on the Google analogy set")
     args = p.parse_args(argv)
     vecs, w2i, i2w = load_word_vectors(args.vectors)
@@ -25,7 +25,7 @@ def main(argv=None):
         most_similar(q, w2i, i2w, vecs)
     for a, b, c in args.analogy:
         analogy(a, b, c, w2i, i2w, vecs)
-    if args.google:
+    if args.google and not args.dry_run:
         print(format_report(analogy_accuracy(vecs, w2i, analogy_set.load_questions())))
 
 

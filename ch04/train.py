@@ -2,45 +2,41 @@
 
     python -m ch04.train --epochs 10            # the book's settings
     python -m ch04.train --model skipgram --epochs 5
+    python -m ch04.train --epochs 10 --subsample 1e-3 --optimizer sgd --lr 10 --linear-decay   # gensim's recipe
 """
-import argparse
-import os
-import time
-
 import numpy
 
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
-from common.cli import add_common_args, setup_run, write_result
+from common.batches import ShuffledBatches
+from common.cli import fit, fraction, main_guard, positive_int, run_extra, start_training, training_parser
 from common.np import to_cpu, to_gpu
 from common.optimizer import OPTIMIZERS
 from common.text import analogy, create_contexts_target, most_similar, subsample
-from common.trainer import Trainer
+from common.training import Training
 from common.vectors_io import save_word_vectors
 from common.word_vectors import analogy_accuracy, format_report
 from dataset import analogy as analogy_set
 from dataset import ptb
 
 MODELS = {"cbow": CBOW, "skipgram": SkipGram}
+DRY_RUN_TOKENS = 3000
 
 
 def build_parser():
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--model", choices=sorted(MODELS), default="cbow")
-    p.add_argument("--window", type=int, default=5)
-    p.add_argument("--hidden", type=int, default=100)
-    p.add_argument("--negatives", type=int, default=5)
-    p.add_argument("--batch", type=int, default=100)
-    p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
-    p.add_argument("--lr", type=float, default=0.001)
+    p = training_parser("ch04.train", __doc__, out_dir="runs/word2vec", epochs=10, batch_size=100, lr=0.001,
+                        eval_interval=1000)
+    p.add_argument("--model", choices=sorted(MODELS), default="cbow", help="word2vec model")
+    p.add_argument("--window-size", type=positive_int, default=5, help="context words on each side")
+    p.add_argument("--hidden-size", type=positive_int, default=100, help="word-vector size H")
+    p.add_argument("--negatives", type=positive_int, default=5, help="negative samples per target")
+    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", help="optimizer")
     p.add_argument("--linear-decay", action="store_true",
                    help="decay the learning rate linearly to 0.01%% of its start over the epochs (as gensim does)")
-    p.add_argument("--subsample", type=float, default=0.0,
-                   help="frequent-word subsampling threshold, e.g. 1e-3 (0 = off, the book's setting)")
-    p.add_argument("--limit-tokens", type=int, default=None, help="train on the first N ids only (smoke tests)")
-    p.add_argument("--eval-interval", type=int, default=1000)
-    add_common_args(p, os.path.join("runs", "word2vec"))
+    p.add_argument("--subsample", type=fraction, default=0.0,
+                   help="frequent-word subsampling threshold, e.g. 1e-3 (0: off, the book's setting)")
+    p.add_argument("--limit-tokens", type=positive_int, default=None,
+                   help="train on the first N ids only (quick runs; default: all)")
     return p
 
 
@@ -54,32 +50,32 @@ def show_queries(word_vecs, word_to_id, id_to_word):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    out_dir = setup_run(args)
+    args, run = start_training(build_parser(), argv)
     corpus, word_to_id, id_to_word = ptb.load_data("train")
-    if args.limit_tokens:
-        corpus = corpus[:args.limit_tokens]
-    rng = numpy.random.default_rng(args.seed)
-    model = MODELS[args.model](len(word_to_id), args.hidden, args.window, corpus, sample_size=args.negatives,
-                               rng=rng, seed=args.seed)
-    trainer = Trainer(model, OPTIMIZERS[args.optimizer](lr=args.lr), seed=args.seed)
-    start = time.time()
-    n_targets = 0
-    lr0 = trainer.optimizer.lr
-    for epoch in range(args.epochs):
-        if args.linear_decay:
-            trainer.optimizer.lr = lr0 * max(1e-4, 1 - epoch / args.epochs)
-        epoch_corpus = subsample(corpus, args.subsample, rng) if args.subsample else corpus
-        contexts, target = create_contexts_target(epoch_corpus, args.window)
-        trainer.fit(to_gpu(contexts), to_gpu(target), max_epoch=1, batch_size=args.batch,
-                    eval_interval=args.eval_interval)
-        n_targets += (len(target) // args.batch) * args.batch
-    seconds = time.time() - start
-    targets_per_s = n_targets / seconds
-    print("trained %d epochs in %.0f s: %.0f targets/s" % (args.epochs, seconds, targets_per_s))
+    limit = DRY_RUN_TOKENS if args.dry_run else args.limit_tokens
+    if limit:
+        corpus = corpus[:limit]
+
+    def epoch_data(epoch):
+        """Contexts and targets of one epoch (subsampled afresh, seeded by (seed, epoch))."""
+        words = subsample(corpus, args.subsample, numpy.random.default_rng([args.seed, epoch])) if args.subsample else corpus
+        contexts, target = create_contexts_target(words, args.window_size)
+        return to_gpu(contexts), to_gpu(target)
+
+    model = MODELS[args.model](len(word_to_id), args.hidden_size, args.window_size, corpus,
+                               sample_size=args.negatives, rng=numpy.random.default_rng(args.seed), seed=args.seed)
+    schedule = (lambda epoch, lr0: lr0 * max(1e-4, 1 - epoch / args.epochs)) if args.linear_decay else None
+    batches = ShuffledBatches(epoch_data if args.subsample else epoch_data(0), args.batch_size, args.seed)
+    training = Training(model, OPTIMIZERS[args.optimizer](lr=args.lr), batches, max_grad=args.max_grad,
+                        lr_schedule=schedule, run=run, extra=run_extra(args, id_to_word),
+                        eval_interval=args.eval_interval)
+    fit(training, args, run)
+    seconds = sum(r["seconds"] for r in training.history)
+    targets_per_s = sum(r["iterations"] for r in training.history) * args.batch_size / max(seconds, 1e-9)
+    print("trained %d epochs in %.0f s: %.0f targets/s" % (training.epoch, seconds, targets_per_s))
     word_vecs = to_cpu(model.word_vecs)
-    path = save_word_vectors(os.path.join(out_dir, "%s_vectors.npz" % args.model), word_vecs, id_to_word)
-    print("saved %s" % path)
+    if run:
+        print("saved %s" % save_word_vectors(run.file("%s_vectors.npz" % args.model), word_vecs, id_to_word))
     show_queries(word_vecs, word_to_id, id_to_word)
     questions = analogy_set.load_questions()
     report = analogy_accuracy(word_vecs, word_to_id, questions)
@@ -87,13 +83,12 @@ def main(argv=None):
     book_report = analogy_accuracy(word_vecs, word_to_id, questions, method="book")
     print("with the book's scoring: %d / %d" % book_report["total"][:2])
     correct, asked, _ = report["total"]
-    write_result(out_dir, "result_%s" % args.model, {
-        "args": vars(args), "seconds": seconds, "targets_per_s": targets_per_s,
-        "final_loss": trainer.loss_list[-1] if trainer.loss_list else None,
-        "analogy": {k: list(v) for k, v in report.items()}, "analogy_accuracy": correct / max(asked, 1),
-        "analogy_accuracy_book_scoring": book_report["total"][0] / max(asked, 1)})
+    if run:
+        run.append({"kind": "result", "seconds": seconds, "targets_per_s": targets_per_s,
+                    "analogy": {k: list(v) for k, v in report.items()}, "analogy_accuracy": correct / max(asked, 1),
+                    "analogy_accuracy_book_scoring": book_report["total"][0] / max(asked, 1)})
     return report
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

@@ -6,18 +6,31 @@ from common.negative_sampling import NegativeSamplingLoss
 
 
 class Word2Vec(BaseModel):
-    """contexts (N, 2w) ids, target (N,) ids; W_in and W_out are both (V, H); word_vecs = W_in."""
+    """contexts (N, 2w) ids, target (N,) ids; W_in and W_out are both (V, H); word_vecs = W_in.
 
-    def __init__(self, vocab_size, hidden_size, window_size, corpus, sample_size=5, rng=None, seed=None, dtype="f"):
+    Negatives are drawn from the unigram counts of ``corpus`` (or ``word_counts`` (V,),
+    which is what a checkpoint stores instead of the corpus).
+    """
+
+    def __init__(self, vocab_size, hidden_size, window_size, corpus=None, sample_size=5, rng=None, seed=None,
+                 dtype="f", word_counts=None):
         V, H = vocab_size, hidden_size
+        if corpus is None and word_counts is None:
+            raise ValueError("give the training corpus (or its word_counts) to sample negatives from")
         W_in = randn(V, H, scale=0.01, rng=rng, dtype=dtype)
         W_out = randn(V, H, scale=0.01, rng=rng, dtype=dtype)
         self.window_size = window_size
         self.in_layer = Embedding(W_in)
-        self.ns_loss = NegativeSamplingLoss(W_out, corpus, power=0.75, sample_size=sample_size, seed=seed)
+        self.ns_loss = NegativeSamplingLoss(W_out, corpus, power=0.75, sample_size=sample_size, seed=seed,
+                                            counts=word_counts)
         self.params = self.in_layer.params + self.ns_loss.params
         self.grads = self.in_layer.grads + self.ns_loss.grads
         self.word_vecs = W_in
+
+    def config(self):
+        config = super().config()
+        config.update(corpus=None, word_counts=self.ns_loss.sampler.counts)
+        return config
 
     def check_contexts(self, contexts):
         if contexts.ndim != 2 or contexts.shape[1] != 2 * self.window_size:

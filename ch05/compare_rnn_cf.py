@@ -1,34 +1,45 @@
 """RNN vs RNN-CF (contextual features) on the same text, compared by validation perplexity.
 
+Trains ``ch05.train_char_rnn`` once per cell, into OUT_DIR/rnn and OUT_DIR/rnncf
+(continue either one with ``python -m ch05.train_char_rnn --resume OUT_DIR/CELL/last.npz``).
+
     python -m ch05.compare_rnn_cf --epochs 5
 """
-import argparse
 import os
+import sys
 
 from ch05 import train_char_rnn
+from common.cli import main_guard
 from common.plot import save_curve
+
+CELLS = ("rnn", "rnncf")
+
+
+def build_parser():
+    p = train_char_rnn.build_parser("ch05.compare_rnn_cf", __doc__, out_dir="runs/rnn_cf")
+    p.set_defaults(hidden_size=64)
+    return p
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--hidden-size", type=int, default=64)
-    p.add_argument("--limit-chars", type=int, default=None)
-    p.add_argument("--out-dir", default=os.path.join("runs", "rnn_cf"))
-    args, rest = p.parse_known_args(argv)
+    p = build_parser()
+    args = p.parse_args(argv)
+    if args.resume:
+        p.error("--resume: continue each cell's run with python -m ch05.train_char_rnn --resume %s"
+                % os.path.join(args.out_dir, "CELL", "last.npz"))
+    forwarded = list(sys.argv[1:] if argv is None else argv)
     curves = {}
-    for cell in ("rnn", "rnncf"):
-        argv_cell = ["--cell", cell, "--epochs", str(args.epochs), "--hidden-size", str(args.hidden_size),
-                     "--out-dir", args.out_dir] + rest
-        if args.limit_chars:
-            argv_cell += ["--limit-chars", str(args.limit_chars)]
-        curves[cell] = [r["valid_ppl"] for r in train_char_rnn.main(argv_cell)]
-    save_curve(os.path.join(args.out_dir, "rnn_vs_rnncf_valid.png"), [curves["rnn"], curves["rnncf"]],
-               "epoch", "validation perplexity", labels=["RNN", "RNN-CF"])
+    for cell in CELLS:   # the options given here, then this cell's own (argparse keeps the last)
+        cell_argv = forwarded + ["--cell", cell, "--out-dir", os.path.join(args.out_dir, cell),
+                                 "--hidden-size", str(args.hidden_size)]
+        curves[cell] = [r["valid"] for r in train_char_rnn.main(cell_argv)]
+    if not args.dry_run:
+        save_curve(os.path.join(args.out_dir, "rnn_vs_rnncf_valid.png"), [curves["rnn"], curves["rnncf"]],
+                   "epoch", "validation perplexity", labels=["RNN", "RNN-CF"])
     for cell, ppl in curves.items():
         print("%-6s best validation perplexity %.3f" % (cell, min(ppl)))
     return curves
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

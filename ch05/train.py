@@ -2,40 +2,39 @@
 
     python -m ch05.train --epochs 100
 """
-import argparse
-import math
-import os
+import numpy
 
 from ch05.simple_rnnlm import SimpleRnnlm
-from common.cli import add_common_args, setup_run, write_result
+from common.batches import BPTTBatches
+from common.cli import fit, main_guard, positive_int, run_extra, start_training, training_parser
+from common.evaluation import perplexity
 from common.optimizer import SGD
 from common.plot import save_curve
-from common.trainer import RnnlmTrainer
+from common.training import Training
 from dataset import ptb
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--epochs", type=int, default=100)
-    p.add_argument("--corpus-size", type=int, default=1000)
-    p.add_argument("--lr", type=float, default=0.1)
-    add_common_args(p, os.path.join("runs", "ch05"))
-    args = p.parse_args(argv)
-    out_dir = setup_run(args)
-    corpus, _, _ = ptb.load_data("train")
+    p = training_parser("ch05.train", __doc__, out_dir="runs/ch05", epochs=100, batch_size=10, lr=0.1)
+    p.add_argument("--time-size", type=positive_int, default=5, help="time steps per BPTT batch")
+    p.add_argument("--wordvec-size", type=positive_int, default=100, help="word-vector size D")
+    p.add_argument("--hidden-size", type=positive_int, default=100, help="hidden size H")
+    p.add_argument("--corpus-size", type=positive_int, default=1000, help="train on the first N PTB ids")
+    args, run = start_training(p, argv)
+    corpus, _, id_to_word = ptb.load_data("train")
     corpus = corpus[:args.corpus_size]
     V = int(corpus.max()) + 1
-    model = SimpleRnnlm(V, 100, 100)
-    trainer = RnnlmTrainer(model, SGD(args.lr), verbose=False)
-    ppls = []
-    for epoch in range(args.epochs):
-        trainer.fit(corpus[:-1], corpus[1:], max_epoch=1, batch_size=10, time_size=5, eval_interval=None)
-        ppls.append(math.exp(trainer.epoch_losses[-1]))
-        print("| epoch %d | perplexity %.2f" % (epoch + 1, ppls[-1]))
-    save_curve(os.path.join(out_dir, "perplexity.png"), ppls, "epochs", "perplexity")
-    write_result(out_dir, "result", {"args": vars(args), "perplexity": ppls})
+    model = SimpleRnnlm(V, args.wordvec_size, args.hidden_size, rng=numpy.random.default_rng(args.seed))
+    training = Training(model, SGD(args.lr), BPTTBatches(corpus[:-1], corpus[1:], args.batch_size, args.time_size),
+                        max_grad=args.max_grad, run=run, extra=run_extra(args, [id_to_word[i] for i in range(V)]),
+                        report="perplexity", log_every=10)
+    history = fit(training, args, run)
+    ppls = [perplexity(r["train_loss"]) for r in history]
+    if run:
+        save_curve(run.file("perplexity.png"), ppls, "epochs", "perplexity")
+        run.append({"kind": "result", "train_perplexity": ppls})
     return ppls
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

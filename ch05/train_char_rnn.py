@@ -4,71 +4,65 @@ samples primed from a string.
     python -m ch05.train_char_rnn --cell lstm --epochs 5 --prime "ROMEO:"
     python -m ch05.train_char_rnn --cell rnncf
 """
-import argparse
-import math
-import os
-import time
-
 import numpy
 
 from ch05.char_lm import CharLM
-from common.cli import add_common_args, setup_run, write_result
+from common.batches import BPTTBatches
+from common.cli import (fit, fraction, main_guard, positive_float, positive_int, run_extra, start_training,
+                        training_parser)
+from common.evaluation import Perplexity, perplexity
 from common.generation import generate
-from common.lm_training import fit_with_validation
 from common.optimizer import Adam
 from common.plot import save_curve
-from common.trainer import RnnlmTrainer
+from common.training import Training
 from dataset.text_corpus import load_chars
 
+DRY_RUN_CHARS = 5000
 
-def build_parser():
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--cell", choices=["rnn", "lstm", "gru", "rnncf"], default="lstm")
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--time-size", type=int, default=50)
-    p.add_argument("--wordvec-size", type=int, default=32)
-    p.add_argument("--hidden-size", type=int, default=128)
-    p.add_argument("--context-size", type=int, default=None, help="RNN-CF context units (default: hidden size)")
-    p.add_argument("--alpha", type=float, default=0.9, help="RNN-CF context decay")
-    p.add_argument("--lr", type=float, default=0.003)
-    p.add_argument("--max-grad", type=float, default=5.0)
-    p.add_argument("--limit-chars", type=int, default=None)
-    p.add_argument("--prime", default="ROMEO:")
-    p.add_argument("--sample-length", type=int, default=300)
-    p.add_argument("--temperature", type=float, default=0.8)
-    add_common_args(p, os.path.join("runs", "char_rnn"))
+
+def build_parser(module="ch05.train_char_rnn", doc=__doc__, out_dir="runs/char_rnn"):
+    p = training_parser(module, doc, out_dir=out_dir, epochs=5, batch_size=64, lr=0.003, max_grad=5.0)
+    p.add_argument("--cell", choices=["rnn", "lstm", "gru", "rnncf"], default="lstm", help="recurrent cell")
+    p.add_argument("--time-size", type=positive_int, default=50, help="time steps per BPTT batch (also the validation window)")
+    p.add_argument("--wordvec-size", type=positive_int, default=32, help="character-vector size D")
+    p.add_argument("--hidden-size", type=positive_int, default=128, help="hidden size H")
+    p.add_argument("--context-size", type=positive_int, default=None, help="RNN-CF context units (default None: the hidden size)")
+    p.add_argument("--alpha", type=fraction, default=0.9, help="RNN-CF context decay")
+    p.add_argument("--decay", type=positive_float, default=2.0, help="divide lr by this when validation does not improve")
+    p.add_argument("--limit-chars", type=positive_int, default=None,
+                   help="train on the first N characters (validate on N/9; quick runs; default: all)")
+    p.add_argument("--prime", default="ROMEO:", help="text that starts the generated sample")
+    p.add_argument("--sample-length", type=positive_int, default=300, help="characters to generate")
+    p.add_argument("--temperature", type=positive_float, default=0.8, help="sampling temperature")
     return p
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    out_dir = setup_run(args)
+    args, run = start_training(build_parser(), argv)
     train, valid, char_to_id, id_to_char = load_chars()
-    if args.limit_chars:
-        train, valid = train[:args.limit_chars], valid[:max(args.limit_chars // 9, 2000)]
+    limit = DRY_RUN_CHARS if args.dry_run else args.limit_chars
+    if limit:
+        train, valid = train[:limit], valid[:max(limit // 9, 2000)]
     model = CharLM(len(char_to_id), args.wordvec_size, args.hidden_size, args.cell, args.context_size,
                    args.alpha, rng=numpy.random.default_rng(args.seed))
-    trainer = RnnlmTrainer(model, Adam(args.lr), verbose=False)
-    start = time.time()
-    history = fit_with_validation(trainer, train[:-1], train[1:], valid, args.epochs, args.batch_size,
-                                  args.time_size, args.max_grad, eval_interval=None, decay=2.0)
-    for record, loss in zip(history, trainer.epoch_losses):
-        record["train_ppl"] = math.exp(loss)
-    name = "char_%s" % args.cell
-    save_curve(os.path.join(out_dir, name + "_perplexity.png"),
-               [[r["train_ppl"] for r in history], [r["valid_ppl"] for r in history]],
-               "epoch", "perplexity (per character)", labels=["train", "valid"], title=name)
+    training = Training(model, Adam(args.lr), BPTTBatches(train[:-1], train[1:], args.batch_size, args.time_size),
+                        evaluator=Perplexity(valid, batch_size=10, time_size=args.time_size), max_grad=args.max_grad,
+                        plateau_decay=args.decay, run=run, extra=run_extra(args, id_to_char), report="perplexity")
+    history = fit(training, args, run)
+    if run:
+        save_curve(run.file("char_%s_perplexity.png" % args.cell),
+                   [[perplexity(r["train_loss"]) for r in history], [r["valid"] for r in history]],
+                   "epoch", "perplexity (per character)", labels=["train", "valid"], title="char %s" % args.cell)
     model.reset_state()
     prime = [char_to_id[c] for c in args.prime if c in char_to_id] or [0]
     ids = generate(model, prime, len(prime) + args.sample_length, temperature=args.temperature,
                    rng=numpy.random.default_rng(args.seed))
     sample = "".join(id_to_char[i] for i in ids)
     print("----- sample -----\n%s\n------------------" % sample)
-    write_result(out_dir, name, {"args": vars(args), "history": history, "sample": sample,
-                                 "seconds": time.time() - start})
+    if run:
+        run.append({"kind": "result", "best_valid_perplexity": training.best, "sample": sample})
     return history
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

@@ -5,10 +5,9 @@ plots the norm per step for W_h = randn and W_h = 0.5 randn.
 
     python -m ch06.rnn_gradient_graph --out runs/ch06/gradient_norms.png
 """
-import argparse
-
 import numpy
 
+from common.cli import parser
 from common.grad_utils import clip_grads, global_norm
 from common.plot import save_curve
 
@@ -25,8 +24,8 @@ def gradient_norms(scale, N=2, H=3, T=20, seed=3):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--out", default="runs/ch06/gradient_norms.png")
+    p = parser("ch06.rnn_gradient_graph", __doc__)
+    p.add_argument("--out", default="runs/ch06/gradient_norms.png", help="image file to write")
     args = p.parse_args(argv)
     curves = {}
     for scale in (1.0, 0.5):
@@ -34,8 +33,9 @@ def main(argv=None):
         curves[scale] = norms
         print("W_h = %.1f * randn: largest singular value %.2f; |dh| step 1 %.3g -> step 20 %.3g"
               % (scale, sigma, norms[0], norms[-1]))
-    save_curve(args.out, [curves[1.0], curves[0.5]], "time step", "norm of dh",
-               labels=["W_h = randn (explodes)", "W_h = 0.5 randn (vanishes)"])
+    if not args.dry_run:
+        save_curve(args.out, [curves[1.0], curves[0.5]], "time step", "norm of dh",
+                   labels=["W_h = randn (explodes)", "W_h = 0.5 randn (vanishes)"])
     grads = [numpy.random.RandomState(0).rand(3, 3) * 10, numpy.random.RandomState(1).rand(3, 3) * 10]
     before = clip_grads(grads, max_norm=5.0)
     print("clip_grads: global norm %.2f -> %.2f (max_norm 5.0)" % (before, global_norm(grads)))

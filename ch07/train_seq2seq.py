@@ -4,44 +4,39 @@
     python -m ch07.train_seq2seq --reverse            # about 50%
     python -m ch07.train_seq2seq --reverse --model peeky   # near 100%
 """
-import argparse
-import os
-import sys
-import time
-
 import numpy
 
 from ch07.peeky_seq2seq import PeekySeq2seq
 from ch07.seq2seq import Seq2seq
-from ch08.attention_seq2seq import AttentionSeq2seq
-from common.cli import add_common_args, setup_run, write_result
+from common.batches import ShuffledBatches
+from common.cli import fit, main_guard, positive_float, positive_int, run_extra, start_training, training_parser
+from common.evaluation import Seq2seqAccuracy
 from common.np import to_gpu
 from common.optimizer import Adam
 from common.plot import save_curve
-from common.trainer import Trainer
-from common.util import seq2seq_accuracy
+from common.training import Training
 from dataset import sequence
 
-MODELS = {"plain": Seq2seq, "peeky": PeekySeq2seq, "attention": AttentionSeq2seq}
+MODELS = {"plain": Seq2seq, "peeky": PeekySeq2seq}
+DRY_RUN_PAIRS = 512
 
 
-def build_parser(description, **d):
-    p = argparse.ArgumentParser(description=description)
-    p.add_argument("--data", default=d["data"], choices=sorted(sequence.FILES))
-    p.add_argument("--model", choices=sorted(MODELS), default=d["model"])
-    p.add_argument("--reverse", action="store_true", default=d["reverse"], help="feed the question reversed")
-    p.add_argument("--no-reverse", dest="reverse", action="store_false")
-    p.add_argument("--bidirectional", action="store_true", help="bidirectional encoder (attention model)")
-    p.add_argument("--epochs", type=int, default=d["epochs"])
-    p.add_argument("--wordvec-size", type=int, default=16)
-    p.add_argument("--hidden-size", type=int, default=d["hidden"])
-    p.add_argument("--batch-size", type=int, default=128)
-    p.add_argument("--max-grad", type=float, default=5.0)
-    p.add_argument("--lr", type=float, default=0.001, help="Adam learning rate")
-    p.add_argument("--lr-decay", type=float, default=1.0,
-                   help="multiply the learning rate by this after every epoch (1 = constant, the book's setting)")
-    p.add_argument("--limit", type=int, default=None, help="use only the first N training pairs (smoke tests)")
-    add_common_args(p, os.path.join("runs", "seq2seq"))
+def build_parser(module, doc, models, data, model, reverse, epochs, hidden):
+    p = training_parser(module, doc, out_dir="runs/seq2seq", epochs=epochs, batch_size=128, lr=0.001, max_grad=5.0)
+    p.set_defaults(out_dir=None)
+    p._option_string_actions["--out-dir"].help += " (default %(default)s: runs/seq2seq/DATA_MODEL[_reversed])"
+    p.add_argument("--data", default=data, choices=sorted(sequence.FILES), help="data set")
+    p.add_argument("--model", choices=sorted(models), default=model, help="seq2seq variant")
+    p.add_argument("--reverse", action="store_true", default=reverse, help="feed the question reversed")
+    p.add_argument("--no-reverse", dest="reverse", action="store_false", help="feed the question as written")
+    if "attention" in models:
+        p.add_argument("--bidirectional", action="store_true", help="bidirectional encoder")
+    p.add_argument("--wordvec-size", type=positive_int, default=16, help="character-vector size D")
+    p.add_argument("--hidden-size", type=positive_int, default=hidden, help="hidden size H")
+    p.add_argument("--lr-decay", type=positive_float, default=1.0,
+                   help="multiply the learning rate by this after every epoch (1: constant, the book's setting)")
+    p.add_argument("--limit", type=positive_int, default=None,
+                   help="use only the first N training pairs (quick runs; default: all)")
     return p
 
 
@@ -56,41 +51,44 @@ def show_examples(questions, answers, guesses, id_to_char, reverse, n=3):
                                       "O" if (g == a[1:]).all() else "X", decode(g, id_to_char)))
 
 
-def main(argv=None, description=__doc__, **defaults):
+def run_name(args):
+    return "%s_%s%s" % (args.data.split(".")[0], args.model, "_reversed" if args.reverse else "")
+
+
+def main(argv=None, module="ch07.train_seq2seq", doc=__doc__, models=MODELS, **defaults):
     defaults = {"data": "addition.txt", "model": "plain", "reverse": False, "epochs": 25, "hidden": 128, **defaults}
-    args = build_parser(description, **defaults).parse_args(argv)
-    out_dir = setup_run(args)
+    p = build_parser(module, doc, models, **defaults)
+    first = p.parse_args(argv)
+    if first.out_dir is None:
+        p.set_defaults(out_dir="runs/seq2seq/" + run_name(first))
+    args, run = start_training(p, argv)
     (x_train, t_train), (x_test, t_test) = sequence.load_data(args.data)
     char_to_id, id_to_char = sequence.get_vocab(args.data)
-    if args.limit:
-        x_train, t_train = x_train[:args.limit], t_train[:args.limit]
+    limit = DRY_RUN_PAIRS if args.dry_run else args.limit
+    if limit:
+        x_train, t_train = x_train[:limit], t_train[:limit]
+    if args.dry_run:
+        x_test, t_test = x_test[:200], t_test[:200]
     if args.reverse:
         x_train, x_test = x_train[:, ::-1].copy(), x_test[:, ::-1].copy()
-    kwargs = {"bidirectional": True} if args.bidirectional else {}
-    if args.bidirectional and args.model != "attention":
-        sys.exit("--bidirectional needs --model attention")
-    model = MODELS[args.model](len(char_to_id), args.wordvec_size, args.hidden_size,
+    kwargs = {"bidirectional": True} if getattr(args, "bidirectional", False) else {}
+    model = models[args.model](len(char_to_id), args.wordvec_size, args.hidden_size,
                                rng=numpy.random.default_rng(args.seed), **kwargs)
-    optimizer = Adam(args.lr)
-    trainer = Trainer(model, optimizer, seed=args.seed, verbose=False)
-    x_train, t_train, x_test, t_test = map(to_gpu, (x_train, t_train, x_test, t_test))
-    accs = []
-    start = time.time()
-    for epoch in range(args.epochs):
-        trainer.fit(x_train, t_train, max_epoch=1, batch_size=args.batch_size, max_grad=args.max_grad, eval_interval=None)
-        optimizer.lr *= args.lr_decay
-        acc, guesses = seq2seq_accuracy(model, x_test, t_test)
-        accs.append(acc)
-        print("| epoch %d | loss %.4f | val acc %.3f%% | %.0f s"
-              % (epoch + 1, trainer.epoch_losses[-1], 100 * acc, time.time() - start))
-    show_examples(numpy.asarray(x_test), numpy.asarray(t_test), guesses, id_to_char, args.reverse)
-    name = "%s_%s%s%s" % (os.path.splitext(args.data)[0], args.model, "_reversed" if args.reverse else "",
-                          "_decay" if args.lr_decay != 1.0 else "")
-    model.save_params(os.path.join(out_dir, name + ".npz"))
-    save_curve(os.path.join(out_dir, name + "_accuracy.png"), accs, "epochs", "accuracy", ylim=(-0.05, 1.05))
-    write_result(out_dir, name, {"args": vars(args), "accuracy": accs, "seconds": time.time() - start})
+    evaluator = Seq2seqAccuracy(to_gpu(x_test), to_gpu(t_test))
+    schedule = (lambda epoch, lr0: lr0 * args.lr_decay ** epoch) if args.lr_decay != 1.0 else None
+    training = Training(model, Adam(args.lr), ShuffledBatches((to_gpu(x_train), to_gpu(t_train)), args.batch_size, args.seed),
+                        evaluator=evaluator, max_grad=args.max_grad, lr_schedule=schedule, run=run,
+                        extra=run_extra(args, id_to_char), eval_interval=args.eval_interval)
+    history = fit(training, args, run)
+    accs = [r["valid"] for r in history]
+    if evaluator.guesses is not None:
+        show_examples(x_test, t_test, evaluator.guesses, id_to_char, args.reverse)
+    if run:
+        save_curve(run.file("accuracy.png"), accs, "epochs", "accuracy", ylim=(-0.05, 1.05))
+        run.append({"kind": "result", "accuracy": accs[-1], "best_accuracy": training.best,
+                    "best_epoch": training.best_epoch})
     return accs
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

@@ -1,35 +1,39 @@
 """Heat-maps of attention weights of a trained date-conversion model (book 8.3.3).
 
-    python -m ch08.visualize_attention runs/attention/date_attention_reversed.npz --out runs/attention/attention.png
-"""
-import argparse
+The model, its vocabulary and whether it reads reversed questions come from the checkpoint.
 
+    python -m ch08.visualize_attention runs/seq2seq/date_attention_reversed/best.npz --out attention.png
+"""
 import numpy
 
-from ch08.attention_seq2seq import AttentionSeq2seq
-from common.np import to_cpu
+from common.checkpoint import load_model, read_checkpoint
+from common.cli import parser, positive_int
+from common.np import to_cpu, to_gpu
 from common.plot import pyplot, save_figure
 from dataset import sequence
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("checkpoint", help=".npz written by ch08.train")
-    p.add_argument("--hidden-size", type=int, default=256)
-    p.add_argument("--wordvec-size", type=int, default=16)
-    p.add_argument("--bidirectional", action="store_true")
-    p.add_argument("--samples", type=int, default=3)
-    p.add_argument("--seed", type=int, default=1984)
-    p.add_argument("--out", default="runs/attention/attention.png")
+    p = parser("ch08.visualize_attention", __doc__)
+    p.add_argument("checkpoint", help="best.npz / last.npz written by ch08.train")
+    p.add_argument("--samples", type=positive_int, default=3, help="test questions to draw")
+    p.add_argument("--seed", type=int, default=1984, help="which test questions")
+    p.add_argument("--out", default="runs/attention/attention.png", help="image file to write")
     args = p.parse_args(argv)
-    _, (x_test, t_test) = sequence.load_data("date.txt")
-    char_to_id, id_to_char = sequence.get_vocab("date.txt")
-    model = AttentionSeq2seq(len(char_to_id), args.wordvec_size, args.hidden_size, bidirectional=args.bidirectional)
-    model.load_params(args.checkpoint)
+    ckpt = read_checkpoint(args.checkpoint)
+    model = load_model(ckpt)
+    if not hasattr(model.decoder, "attention"):
+        p.error("%s holds a %s, which has no attention to draw" % (args.checkpoint, type(model).__name__))
+    run_args = ckpt.extra.get("args", {})
+    char_to_id, id_to_char = ckpt.vocab()
+    _, (x_test, t_test) = sequence.load_data(run_args.get("data", "date.txt"))
+    reverse = bool(run_args.get("reverse", False))
     idx = numpy.random.RandomState(args.seed).choice(len(x_test), args.samples, replace=False)
-    questions = x_test[idx][:, ::-1].copy()          # the model reads reversed questions
-    answers = to_cpu(model.generate(questions, int(t_test[0, 0]), t_test.shape[1] - 1))
-    weights = to_cpu(model.decoder.attention_weights)[:, :, ::-1]   # un-reverse the input axis
+    questions = x_test[idx][:, ::-1].copy() if reverse else x_test[idx]
+    answers = to_cpu(model.generate(to_gpu(questions), int(t_test[0, 0]), t_test.shape[1] - 1))
+    weights = to_cpu(model.decoder.attention_weights)
+    if reverse:
+        weights = weights[:, :, ::-1]          # columns back in reading order
     plt = pyplot()
     fig, axes = plt.subplots(1, args.samples, figsize=(6 * args.samples, 4))
     for ax, q, a, w in zip(numpy.atleast_1d(axes), x_test[idx], answers, weights):
@@ -41,7 +45,8 @@ def main(argv=None):
         ax.invert_yaxis()
         ax.set_xlabel("input")
         ax.set_ylabel("output")
-    save_figure(fig, args.out)
+    if not args.dry_run:
+        save_figure(fig, args.out)
     print("answers:", ["".join(id_to_char[int(c)] for c in a) for a in answers])
 
 

@@ -1,31 +1,43 @@
-"""BaseModel: parameter collection and safe, atomic ``.npz`` checkpoints."""
-import json
-import os
-import tempfile
+"""BaseModel: aligned ``params`` / ``grads`` lists, named parameters, a description of
+the model's constructor arguments, and ``.npz`` checkpoints (``common.checkpoint``).
+"""
+import inspect
 
-import numpy
-
-from common.grad_utils import ParamGroups
-from common.np import to_cpu, to_gpu
-
-
-class CheckpointError(ValueError):
-    """A checkpoint does not match the model it is loaded into."""
+from common import checkpoint
+from common.checkpoint import CheckpointError  # noqa: F401  (raised by load_params)
 
 
 class BaseModel:
     """Models keep aligned ``params`` / ``grads`` lists and subclass this.
 
-    ``save_params`` writes every distinct parameter array once (tied weights are
-    stored once) to an ``.npz`` file, atomically: the data goes to a temporary
-    file in the same directory, which then replaces the target, so a crash never
-    leaves a truncated checkpoint. ``load_params`` copies values into the
-    existing arrays (keeping shared and tied views intact) after checking that
-    every shape matches.
+    Every instance remembers the arguments it was built with (``config()``,
+    without ``rng``), so a checkpoint can rebuild it: ``common.checkpoint.load_model``.
+    Parameters get dotted names from the attributes that hold their layers
+    (``layers.1.Wx``), found by ``named_params``; tied weights appear under
+    every name that uses them and are stored once.
     """
 
     params = []
     grads = []
+
+    def __new__(cls, *args, **kwargs):
+        self = super().__new__(cls)
+        try:
+            bound = inspect.signature(cls.__init__).bind(self, *args, **kwargs)
+        except TypeError:
+            self._init_args = None      # __init__ itself reports the wrong call
+            return self
+        bound.apply_defaults()
+        arguments = dict(list(bound.arguments.items())[1:])
+        for name, p in inspect.signature(cls.__init__).parameters.items():
+            if p.kind is p.VAR_KEYWORD:
+                arguments.update(arguments.pop(name, {}))
+            elif p.kind is p.VAR_POSITIONAL:
+                arguments.pop(name, None)
+                self._init_args = None
+                return self
+        self._init_args = arguments
+        return self
 
     def forward(self, *args):
         raise NotImplementedError
@@ -33,63 +45,24 @@ class BaseModel:
     def backward(self, *args):
         raise NotImplementedError
 
+    def config(self):
+        """Constructor arguments that rebuild this model (``rng`` left out: the weights are stored)."""
+        if getattr(self, "_init_args", None) is None:
+            raise checkpoint.CheckpointError("%s cannot describe its constructor arguments (it takes *args); "
+                                             "override config()" % type(self).__name__)
+        return {k: v for k, v in self._init_args.items() if k != "rng"}
+
+    def named_params(self):
+        """[(name, array)] aligned with ``self.params``."""
+        return list(zip(checkpoint.param_names(self), self.params))
+
     def default_path(self):
         return type(self).__name__ + ".npz"
 
-    def _unique_params(self):
-        """Distinct arrays, and for every param (owner slot, stored transposed?)."""
-        groups = ParamGroups(self.params).groups
-        unique, index = [], [None] * len(self.params)
-        for slot, (owner, others) in enumerate(groups):
-            unique.append(self.params[owner])
-            index[owner] = (slot, False)
-            for j, transposed in others:
-                index[j] = (slot, transposed)
-        return unique, index
-
     def save_params(self, path=None, half=False):
-        """Write the parameters to ``path`` (.npz); ``half=True`` stores float16."""
-        path = path or self.default_path()
-        if not path.endswith(".npz"):
-            raise ValueError("checkpoints are .npz files; got %r" % path)
-        unique, index = self._unique_params()
-        arrays = {}
-        for k, p in enumerate(unique):
-            a = to_cpu(p)
-            arrays["p%03d" % k] = a.astype(numpy.float16) if half else a
-        meta = {"model": type(self).__name__, "index": index,
-                "shapes": [list(p.shape) for p in self.params]}
-        arrays["meta"] = numpy.array(json.dumps(meta))
-        directory = os.path.dirname(os.path.abspath(path))
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                numpy.savez(f, **arrays)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
-        return path
+        """Write the parameters (and what rebuilds the model) to ``path`` (.npz); ``half=True`` stores float16."""
+        return checkpoint.save_checkpoint(path or self.default_path(), self, half=half)
 
     def load_params(self, path=None):
-        """Copy parameters from a checkpoint written by ``save_params``."""
-        path = path or self.default_path()
-        if not os.path.exists(path):
-            raise FileNotFoundError("checkpoint not found: %s" % path)
-        with numpy.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            shapes = [tuple(s) for s in meta["shapes"]]
-            mine = [tuple(p.shape) for p in self.params]
-            if shapes != mine:
-                raise CheckpointError(
-                    "checkpoint %s holds a %s with parameter shapes %s, but this %s has %s"
-                    % (path, meta["model"], shapes, type(self).__name__, mine))
-            # entries are [slot, transposed]; the first format stored a bare slot
-            slots = [entry if isinstance(entry, list) else [entry, False] for entry in meta["index"]]
-            stored = [data["p%03d" % k].T if transposed else data["p%03d" % k] for k, transposed in slots]
-        for p, value in zip(self.params, stored):
-            p[...] = to_gpu(value.astype(p.dtype))
+        """Copy parameters from a checkpoint into this model's arrays (tied views stay tied)."""
+        checkpoint.load_params_into(self, path or self.default_path())

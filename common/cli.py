@@ -1,35 +1,167 @@
-"""Small helpers shared by the chapter scripts: seeding, run directories, result records."""
-import json
+"""One command-line vocabulary for every entry point.
+
+``training_parser`` gives the options every training script shares (``--epochs
+--batch-size --lr --max-grad --seed --out-dir --resume --overwrite --dry-run
+--eval-interval``), each with help text and its default shown, and values
+checked by argparse. ``start_training`` turns the parsed options into a seeded,
+ready ``RunDirectory`` (or none for ``--dry-run``) and, with ``--resume``, takes
+the run's settings from its checkpoint. ``main_guard`` maps the training
+outcomes to exit codes: Ctrl-C 130, divergence 1, an occupied out-dir 2.
+"""
+import argparse
+import math
 import os
-import platform
-import time
+import sys
 
-from common.np import GPU, seed
+from common.checkpoint import CheckpointError, read_checkpoint, vocab_entry
+from common.np import seed as seed_everything
+from common.run_dir import RunDirectory, RunExistsError
+from common.training import TrainingDiverged, TrainingInterrupted
 
-
-def add_common_args(parser, out_dir):
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
-    parser.add_argument("--out-dir", default=out_dir, help="where checkpoints, plots and results go (default: %(default)s)")
-    return parser
-
-
-def setup_run(args):
-    """Seed everything and create the output directory."""
-    seed(args.seed)
-    os.makedirs(args.out_dir, exist_ok=True)
-    return args.out_dir
+# options a resumed run may change; every other one is the checkpoint's
+RESUME_MAY_CHANGE = {"epochs", "resume", "out_dir", "overwrite", "dry_run", "eval_interval"}
 
 
-def machine():
-    return "%s, %d CPU cores, %s" % (platform.processor() or platform.machine(), os.cpu_count(),
-                                     "CuPy GPU" if GPU else "NumPy CPU")
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Shows every option's default and keeps the module docstring's line breaks."""
 
 
-def write_result(out_dir, name, record):
-    """Append the run's parameters and measurements to ``out_dir/name.json``."""
-    record = dict(record, machine=machine(), finished=time.strftime("%Y-%m-%d %H:%M:%S"))
-    path = os.path.join(out_dir, name + ".json")
-    with open(path, "w") as f:
-        json.dump(record, f, indent=2, default=float)
-    print("wrote %s" % path)
-    return path
+def _number(kind, low, high=None, low_open=False, what=""):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError("%r is not a%s %s" % (text, "n" if kind is int else "", kind.__name__)) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise argparse.ArgumentTypeError("%r is not a finite number" % text)
+        if (value <= low if low_open else value < low) or (high is not None and value >= high):
+            raise argparse.ArgumentTypeError("%s must be %s, got %s" % (kind.__name__, what, text))
+        return value
+    return parse
+
+
+positive_int = _number(int, 0, low_open=True, what="> 0")
+non_negative_int = _number(int, 0, what=">= 0")
+positive_float = _number(float, 0.0, low_open=True, what="> 0")
+fraction = _number(float, 0.0, 1.0, what="in [0, 1)")
+at_least_one = _number(float, 1.0, what=">= 1")
+
+
+def parser(module, doc):
+    """An ArgumentParser named ``python -m module`` with the module docstring as description."""
+    p = argparse.ArgumentParser(prog="python -m " + module, description=doc, formatter_class=HelpFormatter)
+    p.add_argument("--dry-run", action="store_true",
+                   help="check the setup end to end in seconds on a small slice of the data; writes nothing")
+    return p
+
+
+def training_parser(module, doc, out_dir, epochs, batch_size, lr, max_grad=None, eval_interval=None):
+    p = parser(module, doc)
+    p.add_argument("--epochs", type=positive_int, default=epochs,
+                   help="epochs to train in total (a resumed run counts the epochs it already did)")
+    p.add_argument("--batch-size", type=positive_int, default=batch_size, help="samples per mini-batch")
+    p.add_argument("--lr", type=positive_float, default=lr, help="initial learning rate")
+    p.add_argument("--max-grad", type=positive_float, default=max_grad,
+                   help="clip the global gradient norm to this (default None: no clipping)")
+    p.add_argument("--eval-interval", type=positive_int, default=eval_interval,
+                   help="print the mean training loss every this many iterations")
+    p.add_argument("--seed", type=int, default=1, help="seed of every random choice (weights, batches, dropout)")
+    p.add_argument("--out-dir", default=out_dir,
+                   help="folder for last.npz, best.npz, record.jsonl and plots (with --resume: the checkpoint's folder)")
+    p.add_argument("--resume", metavar="CHECKPOINT", default=None,
+                   help="continue the run saved in CHECKPOINT (its settings, position, lr and random states)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="start a new run in an out-dir that holds a checkpoint (its checkpoints are replaced)")
+    return p
+
+
+def explicit_options(p, argv):
+    """The options given on the command line (not defaults), as a dict of dests."""
+    saved, parser_defaults = {a.dest: a.default for a in p._actions}, p._defaults
+    try:
+        for a in p._actions:
+            a.default = argparse.SUPPRESS
+        p._defaults = {}
+        return vars(p.parse_args(argv))
+    finally:
+        for a in p._actions:
+            a.default = saved[a.dest]
+        p._defaults = parser_defaults
+
+
+def resolve_resume(p, argv, args):
+    """With --resume: the checkpoint's settings, plus what may change (``RESUME_MAY_CHANGE``)."""
+    try:
+        ckpt = read_checkpoint(args.resume)
+    except (CheckpointError, FileNotFoundError) as exc:
+        p.error(str(exc))
+    saved = ckpt.extra.get("args") if ckpt.version >= 2 else None
+    if saved is None:
+        p.error("%s holds no run settings to resume (format 1, or written by model.save_params); "
+                "load its weights with model.load_params" % args.resume)
+    given = explicit_options(p, argv)
+    merged = dict(vars(args), **saved)
+    for key, value in given.items():
+        if key in RESUME_MAY_CHANGE:
+            merged[key] = value
+        elif saved.get(key, value) != value:
+            p.error("--%s %s: this run was trained with --%s %s, and a resumed run keeps its settings "
+                    "(drop the option, or start a new run)" % (key.replace("_", "-"), value,
+                                                               key.replace("_", "-"), saved[key]))
+    if "out_dir" not in given:
+        merged["out_dir"] = os.path.dirname(os.path.abspath(args.resume))
+    merged["resume"] = args.resume
+    return argparse.Namespace(**merged)
+
+
+def start_training(p, argv=None):
+    """Parse, resolve --resume, seed everything, open the run folder (None on --dry-run).
+
+    Returns (args, run).
+    """
+    args = p.parse_args(argv)
+    if getattr(args, "resume", None):
+        args = resolve_resume(p, argv, args)
+    seed_everything(args.seed)
+    if args.dry_run:
+        return args, None
+    run = RunDirectory(args.out_dir, command=p.prog, resuming=bool(args.resume), overwrite=args.overwrite)
+    return args, run
+
+
+def run_extra(args, id_to_word=None, **more):
+    """What the scripts store in every checkpoint: their settings and, if any, the vocabulary."""
+    extra = {"args": {k: v for k, v in vars(args).items() if k not in ("resume", "overwrite", "dry_run")}}
+    if id_to_word is not None:
+        extra["vocab"] = vocab_entry(id_to_word)
+    extra.update(more)
+    return extra
+
+
+def fit(training, args, run):
+    """Resume when asked, note the start in the record, and train to ``args.epochs`` (1 short epoch on --dry-run)."""
+    if args.resume:
+        training.restore(args.resume)
+        print("resumed %s after epoch %d, iteration %d (lr %g)"
+              % (args.resume, training.epoch, training.iteration, training.optimizer.lr))
+    if run is not None:
+        run.start({k: v for k, v in vars(args).items()}, resumed_from=args.resume)
+    if args.dry_run:
+        training.max_iterations = 2
+    return training.fit(1 if args.dry_run else args.epochs)
+
+
+def main_guard(main):
+    """Run ``main()`` as a command: the outcomes of a run become a message and an exit code."""
+    try:
+        return main()
+    except TrainingInterrupted as exc:
+        print("\ninterrupted: %s" % exc, file=sys.stderr)
+        sys.exit(130)
+    except TrainingDiverged as exc:
+        print("error: %s" % exc, file=sys.stderr)
+        sys.exit(1)
+    except RunExistsError as exc:
+        print("error: %s" % exc, file=sys.stderr)
+        sys.exit(2)
+

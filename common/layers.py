@@ -13,6 +13,8 @@ from common.sparse import RowSparseGrad
 class MatMul:
     """y = x W with W (D, H); x (N, D) -> (N, H)."""
 
+    param_names = ("W",)
+
     def __init__(self, W):
         self.params = [W]
         self.grads = [np.zeros_like(W)]
@@ -32,6 +34,8 @@ class MatMul:
 
 class Affine:
     """y = x W + b with W (D, H), b (H,); x (N, D) -> (N, H)."""
+
+    param_names = ("W", "b")
 
     def __init__(self, W, b):
         self.params = [W, b]
@@ -176,6 +180,8 @@ class Embedding:
     The gradient is a :class:`RowSparseGrad`: only the rows that were read are
     stored, never a dense (V, D) buffer.
     """
+
+    param_names = ("W",)
 
     def __init__(self, W):
         self.params = [W]

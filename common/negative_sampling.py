@@ -15,6 +15,8 @@ from common.sparse import RowSparseGrad
 class EmbeddingDot:
     """out[n] = W[idx[n]] . h[n]; h (N, H), idx (N,) -> (N,). Sparse gradient for W."""
 
+    param_names = ("W",)
+
     def __init__(self, W):
         self.params = [W]
         self.grads = [RowSparseGrad(W.shape, W.dtype)]
@@ -44,10 +46,18 @@ class UnigramSampler:
     with replacement across the K negatives of a row (as in word2vec).
     """
 
-    def __init__(self, corpus, power=0.75, sample_size=5, vocab_size=None, seed=None, pool_size=1 << 20):
-        corpus = to_cpu(corpus)
-        vocab_size = vocab_size or int(corpus.max()) + 1
-        counts = numpy.bincount(corpus, minlength=vocab_size).astype(numpy.float64)
+    def __init__(self, corpus, power=0.75, sample_size=5, vocab_size=None, seed=None, pool_size=1 << 20,
+                 counts=None):
+        if counts is None:
+            corpus = to_cpu(corpus)
+            vocab_size = vocab_size or int(corpus.max()) + 1
+            counts = numpy.bincount(corpus, minlength=vocab_size)
+        counts = numpy.asarray(to_cpu(counts))
+        vocab_size = vocab_size or len(counts)
+        if len(counts) != vocab_size:
+            raise ValueError("counts has %d entries for a vocabulary of %d" % (len(counts), vocab_size))
+        self.counts = counts.astype(numpy.int64)
+        counts = counts.astype(numpy.float64)
         if numpy.count_nonzero(counts) < 2:
             raise ValueError("the corpus needs at least two distinct words to sample negatives")
         p = counts ** power
@@ -59,6 +69,14 @@ class UnigramSampler:
         self.pool_size = pool_size
         self.pool = numpy.zeros(0, dtype=numpy.int64)
         self.pool_pos = 0
+
+    def state_dict(self):
+        """Random state and the unused pre-drawn pool: a resumed run draws the same negatives."""
+        return {"rng": self.rng.bit_generator.state, "pool": self.pool[self.pool_pos:].copy()}
+
+    def load_state_dict(self, state):
+        self.rng.bit_generator.state = state["rng"]
+        self.pool, self.pool_pos = numpy.asarray(state["pool"], dtype=numpy.int64), 0
 
     def _draw(self, n):
         """n independent draws, served from a pre-drawn pool (refilled in large batches)."""
@@ -116,10 +134,12 @@ class NegativeSamplingLoss:
     The K+1 dot products of every row are one gather and one batched product.
     """
 
-    def __init__(self, W, corpus, power=0.75, sample_size=5, seed=None):
+    param_names = ("W",)
+
+    def __init__(self, W, corpus, power=0.75, sample_size=5, seed=None, counts=None):
         self.params = [W]
         self.grads = [RowSparseGrad(W.shape, W.dtype)]
-        self.sampler = UnigramSampler(corpus, power, sample_size, vocab_size=W.shape[0], seed=seed)
+        self.sampler = UnigramSampler(corpus, power, sample_size, vocab_size=W.shape[0], seed=seed, counts=counts)
         self.sample_size = sample_size
         self.cache = None
         self._sign = self._sign_key = None

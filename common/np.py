@@ -3,7 +3,8 @@
 Every other module does ``from common.np import np`` and never imports CuPy.
 NumPy is the default; CuPy is used when ``common.config.GPU`` is true (set by
 the ``SCRATCHNLP_GPU`` environment variable). If CuPy is requested but cannot be
-imported, we fall back to NumPy with one clear warning.
+imported, or finds no usable CUDA device, we fall back to NumPy with one clear
+warning (the program runs, on the CPU).
 """
 import warnings
 
@@ -14,38 +15,66 @@ from common import config
 GPU = False
 np = numpy
 
-if config.GPU:
+
+
+def _cupy_or_reason():
+    """(cupy module, None) when CuPy imports and sees a CUDA device, else (None, why not)."""
     try:
         import cupy  # the only cupy import in the project
+    except ImportError as exc:
+        return None, ("CuPy could not be imported (%s). Install cupy-cuda13x (or the build matching "
+                      "your CUDA) to use the GPU" % exc)
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:   # CUDARuntimeError, or a driver that is missing altogether
+        return None, "CuPy is installed but finds no usable CUDA device (%s)" % exc
+    if count < 1:
+        return None, "CuPy is installed but this machine has no CUDA device"
+    return cupy, None
 
-        np = cupy
+
+if config.GPU:
+    _cupy, _reason = _cupy_or_reason()
+    if _cupy is not None:
+        np = _cupy
         GPU = True
-    except ImportError as exc:  # pragma: no cover - depends on the machine
-        warnings.warn(
-            "SCRATCHNLP_GPU is set but CuPy could not be imported (%s); "
-            "falling back to NumPy. Install cupy-cuda13x (or the build matching "
-            "your CUDA) to use the GPU." % exc,
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    else:
+        warnings.warn("SCRATCHNLP_GPU is set but %s; falling back to NumPy on the CPU." % _reason,
+                      RuntimeWarning, stacklevel=2)
 
-_rng = numpy.random.default_rng()
+# Dropout masks come from a counter-based stream: draw k uses a generator seeded
+# with (seed, k). Its whole state is two integers, the same on NumPy and CuPy,
+# so a checkpoint can store it and a resumed run draws exactly the same masks.
+_seed = int(numpy.random.SeedSequence().generate_state(1)[0])
+_draws = 0
 
 
 def seed(value):
     """Seed every random source the library uses (NumPy, and CuPy when active)."""
-    global _rng
+    global _seed, _draws
     numpy.random.seed(value)
-    _rng = numpy.random.default_rng(value)
+    _seed, _draws = int(value), 0
     if GPU:
         np.random.seed(value)
 
 
+def rng_state():
+    """The state of ``rand``'s stream as a JSON-able dict (see ``set_rng_state``)."""
+    return {"seed": _seed, "draws": _draws}
+
+
+def set_rng_state(state):
+    global _seed, _draws
+    _seed, _draws = int(state["seed"]), int(state["draws"])
+
+
 def rand(shape, dtype="f"):
-    """Uniform [0, 1) samples of ``shape`` on the active device."""
+    """Uniform [0, 1) samples of ``shape`` on the active device (the next draw of the stream)."""
+    global _draws
+    _draws += 1
     if GPU:
-        return np.random.random(shape, dtype=dtype)
-    return _rng.random(shape, dtype=numpy.dtype(dtype))
+        return np.random.RandomState(_seed * 1000003 + _draws).random_sample(size=shape, dtype=dtype)
+    return numpy.random.default_rng([_seed, _draws]).random(shape, dtype=numpy.dtype(dtype))
 
 
 def to_cpu(x):

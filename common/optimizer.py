@@ -4,9 +4,10 @@ Row-sparse gradients (from embeddings) update only the touched rows, and the
 optimizer state of only those rows ("lazy" updates, as PyTorch's SparseAdam and
 TensorFlow's LazyAdam do). Dense gradients update everything.
 """
+import inspect
 import math
 
-from common.np import np
+from common.np import np, to_cpu, to_gpu
 from common.sparse import RowSparseGrad
 
 
@@ -18,6 +19,30 @@ class Optimizer:
     def __init__(self, lr):
         self.lr = lr
         self.state = None
+        self.iter = 0          # completed updates
+
+    def hyperparameters(self):
+        """The constructor's arguments other than lr, as stored in checkpoints."""
+        names = [n for n in inspect.signature(type(self).__init__).parameters if n not in ("self", "lr")]
+        return {n: getattr(self, n) for n in names}
+
+    def state_dict(self):
+        """Everything that continues this optimizer: class, lr, hyper-parameters, step count, slots."""
+        return {"class": type(self).__name__, "lr": self.lr, "hyperparameters": self.hyperparameters(),
+                "iter": self.iter, "slots": None if self.state is None else [to_cpu(s) for s in self.state]}
+
+    def load_state_dict(self, state, where="checkpoint"):
+        """Continue from ``state_dict()`` output (slots: a list aligned with the params, or None)."""
+        if state["class"] != type(self).__name__:
+            raise ValueError("%s holds the state of a %s optimizer, not %s"
+                             % (where, state["class"], type(self).__name__))
+        self.lr = state["lr"]
+        for name, value in state["hyperparameters"].items():
+            setattr(self, name, value)
+        self.iter = state["iter"]
+        slots = state.get("slots")
+        self.state = None if slots is None else [to_gpu(s) for s in slots]
+        self._begin_step()
 
     def update(self, params, grads):
         if len(params) != len(grads):
@@ -28,6 +53,7 @@ class Optimizer:
         elif len(self.state) != len(params):
             raise ValueError("optimizer was set up for %d params, now called with %d; "
                              "use a fresh optimizer per model" % (len(self.state), len(params)))
+        self.iter += 1
         self._begin_step()
         for p, g, slots in zip(params, grads, self.state):
             self._update_one(p, g, slots)
@@ -45,7 +71,7 @@ class Optimizer:
             self._step(p, g, slots)
 
     def _begin_step(self):
-        pass
+        """Per-update preparation (Adam's bias-corrected step size); ``self.iter`` is already counted."""
 
     def _step(self, p, g, slots):
         raise NotImplementedError
@@ -129,12 +155,11 @@ class Adam(Optimizer):
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
         super().__init__(lr)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.iter = 0
         self.lr_t = lr
 
     def _begin_step(self):
-        self.iter += 1
-        self.lr_t = self.lr * math.sqrt(1 - self.beta2 ** self.iter) / (1 - self.beta1 ** self.iter)
+        if self.iter:
+            self.lr_t = self.lr * math.sqrt(1 - self.beta2 ** self.iter) / (1 - self.beta1 ** self.iter)
 
     def _step(self, p, g, slots):
         m, v = slots[0], slots[1]

@@ -1,6 +1,8 @@
 """Headless plotting helpers: every figure is written to a file, never shown."""
 import os
 
+from common.atomic import atomic_open
+
 
 def pyplot():
     """matplotlib.pyplot with the non-interactive Agg backend."""
@@ -32,9 +34,9 @@ def save_curve(path, ys, xlabel, ylabel, xs=None, ylim=None, labels=None, title=
 
 
 def save_figure(fig, path):
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
+    """Write ``fig`` to ``path`` (the format from its extension), atomically, and close it."""
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    with atomic_open(path, "wb") as f:
+        fig.savefig(f, dpi=100, format=os.path.splitext(path)[1][1:] or "png")
     pyplot().close(fig)
     print("saved %s" % path)

@@ -18,6 +18,7 @@ class TimeRecurrent:
 
     n_gates = 1
     has_cell = False
+    param_names = ("Wx", "Wh", "b")
 
     def __init__(self, Wx, Wh, b, stateful=False):
         H = Wh.shape[0]

@@ -18,6 +18,8 @@ from common.recurrent import TimeRNN
 class TimeContext:
     """s_t = (1 - alpha) x_t B + alpha s_{t-1}: xs (N, T, D) -> ss (N, T, S). B is (D, S)."""
 
+    param_names = ("B",)
+
     def __init__(self, B, alpha=0.9, stateful=False):
         if not 0.0 <= alpha < 1.0:
             raise ValueError("alpha must be in [0, 1), got %r" % alpha)

@@ -14,6 +14,8 @@ from common.time_layers import TimeAffine
 class LayerNorm:
     """y = gamma * (x - mean) / sqrt(var + eps) + beta over the last axis; gamma, beta (D,)."""
 
+    param_names = ("gamma", "beta")
+
     def __init__(self, gamma, beta, eps=1e-5):
         self.params = [gamma, beta]
         self.grads = [np.zeros_like(gamma), np.zeros_like(beta)]

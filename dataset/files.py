@@ -57,7 +57,7 @@ def cache_dir():
 def search_dirs():
     dirs = []
     if os.environ.get(ENV_VAR):
-        dirs.append(os.environ[ENV_VAR])
+        dirs.append(os.path.expanduser(os.environ[ENV_VAR]))
     dirs.append(cache_dir())
     return dirs
 
@@ -77,17 +77,39 @@ def _verify(path, expected):
 
 
 def _download(url, target, expected):
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".download-")
+    """Fetch ``url`` into ``target`` after checking its sha256; on failure nothing is left behind."""
+    folder = os.path.dirname(target)
+    created = []                     # folders made here, removed again if the download fails
+    probe = folder
+    while probe and not os.path.exists(probe):
+        created.append(probe)
+        probe = os.path.dirname(probe)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".download-")
+    ok = False
     try:
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
             for block in iter(lambda: response.read(1 << 20), b""):
                 out.write(block)
         _verify(tmp, expected)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
+        ok = True
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+        if not ok:
+            for d in created:        # innermost first
+                try:
+                    os.rmdir(d)
+                except OSError:
+                    break
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def data_path(relpath, download=True):
@@ -99,8 +121,14 @@ def data_path(relpath, download=True):
             _verify(candidate, expected)
             return candidate
     target = os.path.join(cache_dir(), relpath)
-    reason = "no public download is known for it"
-    if url and download and os.environ.get("SCRATCHNLP_OFFLINE", "0") != "1":
+    offline = os.environ.get("SCRATCHNLP_OFFLINE", "0") == "1"
+    if not url:
+        reason = "no public download is known for it"
+    elif not download:
+        reason = "downloading was not allowed"
+    elif offline:
+        reason = "SCRATCHNLP_OFFLINE=1 blocked the download from %s" % url
+    if url and download and not offline:
         try:
             _download(url, target, expected)
             return target

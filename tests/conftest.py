@@ -9,6 +9,8 @@ SHARED_DATA = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "data"))
 # Tests read the real data from ../shared/data unless the caller chose a directory.
 if not os.environ.get("SCRATCHNLP_DATA") and os.path.isdir(SHARED_DATA):
     os.environ["SCRATCHNLP_DATA"] = SHARED_DATA
+if os.environ.get("SCRATCHNLP_DATA"):   # absolute, so tests may change the working folder
+    os.environ["SCRATCHNLP_DATA"] = os.path.abspath(os.path.expanduser(os.environ["SCRATCHNLP_DATA"]))
 os.environ.setdefault("SCRATCHNLP_OFFLINE", "1")
 
 
@@ -23,3 +25,14 @@ needs_ptb = pytest.mark.skipif(not has_data("ptb/ptb.train.txt"), reason="PTB no
 @pytest.fixture
 def rng():
     return numpy.random.default_rng(0)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test whose data file is missing (and cannot be downloaded) is skipped, with the reason."""
+    from dataset.files import DataNotFoundError
+
+    try:
+        return (yield)
+    except DataNotFoundError as exc:
+        pytest.skip("data not available: %s" % exc)

@@ -29,6 +29,28 @@ def test_gpu_flag_without_cupy_falls_back_with_one_clear_warning():
     assert "CuPy could not be imported" in out.stderr and out.stderr.count("RuntimeWarning") == 1
 
 
+FAKE_CUPY = """
+class _Runtime:
+    @staticmethod
+    def getDeviceCount():
+        raise RuntimeError("cudaErrorNoDevice: no CUDA-capable device is detected")
+
+class cuda:
+    runtime = _Runtime
+"""
+
+
+def test_gpu_flag_with_cupy_but_no_device_falls_back_with_one_clear_warning(tmp_path):
+    (tmp_path / "cupy").mkdir()
+    (tmp_path / "cupy" / "__init__.py").write_text(FAKE_CUPY)
+    out = run_python("from common.np import np, GPU; print(np.__name__, GPU)", SCRATCHNLP_GPU="1",
+                     PYTHONPATH=str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["numpy", "False"]
+    assert "finds no usable CUDA device (cudaErrorNoDevice" in out.stderr
+    assert out.stderr.count("RuntimeWarning") == 1
+
+
 def test_only_common_np_imports_cupy():
     offenders = []
     for folder, _, files in os.walk(ROOT):
@@ -64,7 +86,11 @@ print('ok')
 """
 
 
-@pytest.mark.skipif(not HAVE_CUPY, reason="CuPy not installed")
+def gpu_usable():
+    return HAVE_CUPY and run_python("from common.np import GPU; print(GPU)", SCRATCHNLP_GPU="1").stdout.strip() == "True"
+
+
+@pytest.mark.skipif(not gpu_usable(), reason="no usable GPU: CuPy is not installed or sees no CUDA device")
 def test_gpu_matches_cpu():
     cpu = run_python(GPU_CHECK.replace("assert GPU", "pass"), SCRATCHNLP_GPU="0")
     gpu = run_python(GPU_CHECK, SCRATCHNLP_GPU="1")

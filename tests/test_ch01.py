@@ -9,4 +9,5 @@ def test_spiral_training_reaches_95_percent(tmp_path):
     assert acc >= 0.95
     assert (tmp_path / "loss.png").stat().st_size > 1000
     assert (tmp_path / "decision_boundary.png").stat().st_size > 1000
-    assert json.loads((tmp_path / "result.json").read_text())["accuracy"] == acc
+    result = json.loads((tmp_path / "record.jsonl").read_text().splitlines()[-1])
+    assert result["kind"] == "result" and result["train_accuracy"] == acc

@@ -1,25 +1,9 @@
 """The chapter scripts run end to end on tiny configurations (and reproduce the toy outputs)."""
-import importlib
-
 import numpy
 import pytest
 
 from common.text import create_co_matrix, ppmi, preprocess
 from tests.conftest import needs_ptb
-
-SCRIPTS = ["ch01.train", "ch02.count_method_big", "ch03.train", "ch04.train", "ch04.eval", "ch05.train",
-           "ch05.train_char_rnn", "ch05.compare_rnn_cf", "ch06.train_rnnlm", "ch06.train_better_rnnlm",
-           "ch06.train_sentiment", "ch07.train_seq2seq", "ch07.generate_text", "ch08.train",
-           "ch08.train_transformer_lm", "ch08.visualize_attention", "ch02.plot_word_vectors"]
-
-
-@pytest.mark.parametrize("module", SCRIPTS)
-def test_help(module, capsys):
-    mod = importlib.import_module(module)
-    with pytest.raises(SystemExit) as exit_info:
-        mod.main(["--help"])
-    assert exit_info.value.code == 0
-    assert "usage" in capsys.readouterr().out
 
 
 def test_toy_corpus_outputs_match_the_book():
@@ -48,35 +32,19 @@ def test_ppmi_hand_computed():
 
 def test_ch03_toy_cbow_trains(tmp_path):
     from ch03 import train
-    model, trainer = train.main(["--epochs", "200", "--out-dir", str(tmp_path)])
-    assert trainer.epoch_losses[-1] < trainer.epoch_losses[0] - 0.5
+    model, history = train.main(["--epochs", "200", "--out-dir", str(tmp_path)])
+    assert history[-1]["train_loss"] < history[0]["train_loss"] - 0.5
 
 
 @needs_ptb
 def test_ptb_scripts_run_on_a_slice(tmp_path):
-    from ch06 import train_lm
-    ppl = train_lm.main(["--epochs", "1", "--limit-tokens", "3000", "--hidden-size", "16", "--wordvec-size", "16",
-                         "--out-dir", str(tmp_path)], "t", model="lstm", epochs=1, hidden=16, decay=1.0)
+    from ch06 import train_rnnlm
+    ppl = train_rnnlm.main(["--epochs", "1", "--limit-tokens", "3000", "--hidden-size", "16", "--wordvec-size", "16",
+                            "--out-dir", str(tmp_path / "lm")])
     assert 1 < ppl < 10000
     from ch04 import train
-    report = train.main(["--epochs", "1", "--limit-tokens", "3000", "--hidden", "8", "--out-dir", str(tmp_path)])
+    report = train.main(["--epochs", "1", "--limit-tokens", "3000", "--hidden-size", "8", "--out-dir", str(tmp_path / "w2v")])
     assert report["total"][1] == 4716
-
-
-@needs_ptb
-def test_lm_script_resumes_from_its_checkpoint(tmp_path, capsys):
-    import json
-    from ch06 import train_lm
-    common = ["--epochs", "1", "--limit-tokens", "2000", "--hidden-size", "8", "--wordvec-size", "8"]
-    train_lm.main(common + ["--out-dir", str(tmp_path / "a")], "t", model="lstm", epochs=1, hidden=8, decay=1.0)
-    first = json.loads((tmp_path / "a" / "result.json").read_text())
-    capsys.readouterr()
-    train_lm.main(common + ["--out-dir", str(tmp_path / "b"), "--first-epoch", "2",
-                            "--resume", str(tmp_path / "a" / "Rnnlm.npz")], "t", model="lstm", epochs=1, hidden=8, decay=1.0)
-    resumed_line = [l for l in capsys.readouterr().out.splitlines() if l.startswith("resumed from")][0]
-    assert float(resumed_line.rsplit(" ", 1)[1]) == pytest.approx(first["history"][0]["valid_ppl"], rel=1e-3)
-    second = json.loads((tmp_path / "b" / "result.json").read_text())
-    assert [r["epoch"] for r in second["history"]] == [2]
 
 
 def test_seq2seq_script_on_a_slice(tmp_path):
@@ -90,3 +58,4 @@ def test_char_rnn_script_on_a_slice(tmp_path):
     curves = compare_rnn_cf.main(["--epochs", "1", "--limit-chars", "20000", "--hidden-size", "16",
                                   "--out-dir", str(tmp_path)])
     assert set(curves) == {"rnn", "rnncf"} and all(1 < c[0] < 66 for c in curves.values())
+    assert (tmp_path / "rnn" / "best.npz").exists() and (tmp_path / "rnncf" / "best.npz").exists()

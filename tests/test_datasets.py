@@ -120,3 +120,46 @@ def test_wordnet_path_similarity_as_in_the_book(tmp_path, monkeypatch):
     assert car.path_similarity(wn.synset("novel.n.01")) == pytest.approx(0.0555555, abs=1e-6)
     assert car.path_similarity(wn.synset("dog.n.01")) == pytest.approx(0.0769230, abs=1e-6)
     assert car.path_similarity(wn.synset("motorcycle.n.01")) == pytest.approx(1 / 3)
+
+
+def test_data_dir_may_start_with_a_tilde(tmp_path, monkeypatch):
+    (tmp_path / "ptb").mkdir()
+    (tmp_path / "ptb" / "extra.txt").write_text("x")
+    monkeypatch.setenv("HOME", str(tmp_path.parent))
+    monkeypatch.setenv("SCRATCHNLP_DATA", "~/" + tmp_path.name)
+    assert files.data_path("ptb/extra.txt") == str(tmp_path / "ptb" / "extra.txt")
+
+
+def test_offline_error_says_offline_mode_blocked_the_download(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCRATCHNLP_DATA", str(tmp_path / "empty"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("SCRATCHNLP_OFFLINE", "1")
+    with pytest.raises(files.DataNotFoundError, match="SCRATCHNLP_OFFLINE=1 blocked the download from https://"):
+        files.data_path("ptb/ptb.valid.txt")
+    assert not (tmp_path / "cache").exists()
+
+
+def test_failed_download_leaves_no_empty_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCRATCHNLP_DATA", str(tmp_path / "empty"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("SCRATCHNLP_OFFLINE", "0")
+
+    def refuse(*args, **kwargs):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(files.urllib.request, "urlopen", refuse)
+    with pytest.raises(files.DataNotFoundError, match="network is unreachable"):
+        files.data_path("ptb/ptb.valid.txt")
+    assert not (tmp_path / "cache").exists()
+
+
+def test_tests_that_need_missing_data_skip_with_a_reason(tmp_path):
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, SCRATCHNLP_DATA=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"), SCRATCHNLP_OFFLINE="1")
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+                          "tests/test_datasets.py::test_tinyshakespeare_characters"],
+                         cwd=root, env=env, capture_output=True, text=True)
+    assert "1 skipped" in out.stdout, out.stdout
+    assert "data not available" in out.stdout and "tinyshakespeare/input.txt" in out.stdout

@@ -1,22 +1,28 @@
-"""Trainer behaviour: shuffling, truncated-BPTT offsets across fit calls, plateau decay, checkpoints."""
+"""The book's Trainer / RnnlmTrainer on top of the one loop: batches, offsets across fit calls,
+plateau decay, best checkpoint, divergence."""
+import math
+
 import numpy
 import pytest
 
 from ch06.rnnlm import Rnnlm
-from common.lm_training import fit_with_validation
+from common.batches import BPTTBatches, LengthBucketedBatches, ShuffledBatches
 from common.optimizer import SGD
+from common.run_dir import RunDirectory
 from common.trainer import RnnlmTrainer, Trainer
+from common.training import Training, TrainingDiverged
 
 
 class Recorder:
-    """A model stand-in that records the batches it sees."""
+    """A model stand-in that records the batches it sees and returns scripted losses."""
 
-    def __init__(self):
+    def __init__(self, losses=None):
         self.params, self.grads, self.seen = [], [], []
+        self.losses = iter(losses) if losses is not None else None
 
     def forward(self, x, t):
         self.seen.append(numpy.array(x))
-        return 1.0
+        return next(self.losses) if self.losses is not None else 1.0
 
     def backward(self, dout=1):
         pass
@@ -28,6 +34,7 @@ def test_bptt_offsets_continue_across_fit_calls():
     RnnlmTrainer(a, SGD(), verbose=False).fit(corpus, corpus, max_epoch=2, batch_size=2, time_size=5)
     tb = RnnlmTrainer(b, SGD(), verbose=False)
     tb.fit(corpus, corpus, max_epoch=1, batch_size=2, time_size=5)
+    assert tb.time_idx == 50
     tb.fit(corpus, corpus, max_epoch=1, batch_size=2, time_size=5)
     assert len(a.seen) == len(b.seen) == 20
     for x, y in zip(a.seen, b.seen):
@@ -39,23 +46,71 @@ def test_bptt_offsets_continue_across_fit_calls():
 def test_trainer_shuffles_every_epoch_and_covers_the_data():
     x = numpy.arange(12).reshape(12, 1)
     rec = Recorder()
-    Trainer(rec, SGD(), seed=0, verbose=False).fit(x, numpy.zeros(12), max_epoch=2, batch_size=4)
+    trainer = Trainer(rec, SGD(), seed=0, verbose=False)
+    trainer.fit(x, numpy.zeros(12), max_epoch=2, batch_size=4)
     first, second = numpy.concatenate(rec.seen[:3]).ravel(), numpy.concatenate(rec.seen[3:]).ravel()
     assert sorted(first) == list(range(12)) and sorted(second) == list(range(12))
     assert list(first) != list(second)
+    assert trainer.current_epoch == 2 and trainer.epoch_losses == [1.0, 1.0]
 
 
-def test_plateau_decay_and_best_checkpoint(tmp_path, monkeypatch):
+def test_shuffled_batches_are_a_function_of_epoch_and_iteration():
+    x = numpy.arange(10)
+    a, b = ShuffledBatches((x,), 3, seed=5), ShuffledBatches((x,), 3, seed=5)
+    assert a.iterations(0) == 3                  # the incomplete last batch is dropped
+    numpy.testing.assert_array_equal(a.batch(1, 2)[0], b.batch(1, 2)[0])
+    assert not numpy.array_equal(a.batch(0, 0)[0], a.batch(1, 0)[0])
+
+
+def test_length_bucketed_batches_cover_every_sample_once():
+    lengths = numpy.array([5, 1, 3, 2, 4, 6, 2])
+    ids = numpy.arange(7)[:, None] * numpy.ones((1, 6), int)
+    source = LengthBucketedBatches(ids, lengths, numpy.arange(7), batch_size=3, seed=0)
+    seen = []
+    for it in range(source.iterations(0)):
+        xs, ls, labels = source.batch(0, it)
+        assert xs.shape[1] == ls.max()            # cut at the batch's longest row
+        seen += list(labels)
+    assert sorted(seen) == list(range(7))
+
+
+def test_plateau_decay_and_best_checkpoint(tmp_path):
     model = Rnnlm(vocab_size=20, wordvec_size=4, hidden_size=4)
     optimizer = SGD(1.0)
-    trainer = RnnlmTrainer(model, optimizer, verbose=False)
     scores = iter([50.0, 40.0, 45.0, 30.0])
-    monkeypatch.setattr("common.lm_training.eval_perplexity", lambda m, c: next(scores))
-    saved = []
-    monkeypatch.setattr(model, "save_params", lambda path: saved.append(optimizer.lr))
+
+    def evaluator(m):
+        return next(scores)
+
+    evaluator.name, evaluator.higher_is_better = "perplexity", False
     corpus = numpy.random.default_rng(0).integers(0, 20, 400)
-    history = fit_with_validation(trainer, corpus[:-1], corpus[1:], corpus, 4, batch_size=2, time_size=5,
-                                  decay=4.0, checkpoint=str(tmp_path / "best.npz"))
-    assert [h["valid_ppl"] for h in history] == [50.0, 40.0, 45.0, 30.0]
-    assert optimizer.lr == pytest.approx(0.25)      # divided once, after the worse epoch 3
-    assert saved == [1.0, 1.0, 0.25]                 # epochs 1, 2 and 4 improved
+    run = RunDirectory(tmp_path / "run")
+    saved = []
+    training = Training(model, optimizer, BPTTBatches(corpus[:-1], corpus[1:], 2, 5), evaluator=evaluator,
+                        plateau_decay=4.0, run=run, verbose=False)
+    original_save = training.save
+    training.save = lambda path: saved.append((path.split("/")[-1], optimizer.lr)) or original_save(path)
+    history = training.fit(4)
+    assert [h["valid"] for h in history] == [50.0, 40.0, 45.0, 30.0]
+    assert [h["lr"] for h in history] == [1.0, 1.0, 1.0, 0.25]    # the lr each epoch ran with
+    assert optimizer.lr == pytest.approx(0.25)        # divided once, after the worse epoch 3
+    assert [s for s in saved if s[0] == "best.npz"] == [("best.npz", 1.0), ("best.npz", 1.0), ("best.npz", 0.25)]
+    assert training.best == 30.0 and training.best_epoch == 4
+    assert [r["kind"] for r in run.records()] == ["epoch"] * 4
+
+
+def test_a_nan_loss_stops_the_run_and_saves_nothing(tmp_path):
+    run = RunDirectory(tmp_path / "run")
+    rec = Recorder(losses=[2.0] * 5 + [math.nan])
+    training = Training(rec, SGD(0.1), ShuffledBatches((numpy.zeros((8, 1)), numpy.zeros(8)), 1), run=run, verbose=False)
+    with pytest.raises(TrainingDiverged, match=r"epoch 1, iteration 6 \(lr 0.1\): the loss became nan"):
+        training.fit(1)
+    assert not (tmp_path / "run" / "best.npz").exists() and not (tmp_path / "run" / "last.npz").exists()
+    assert run.records()[-1]["kind"] == "diverged"
+
+
+def test_an_exploding_loss_stops_the_run():
+    rec = Recorder(losses=[2.0, 2.2, 1.9, 25.0])
+    training = Training(rec, SGD(1e6), ShuffledBatches((numpy.zeros((8, 1)), numpy.zeros(8)), 1), verbose=False)
+    with pytest.raises(TrainingDiverged, match="more than 10 times the first iterations"):
+        training.fit(1)

@@ -74,7 +74,7 @@ def test_tiny_sentiment_set_matches_its_description():
 def test_tiny_sentiment_rnn_reaches_full_test_accuracy(tmp_path):
     from ch06 import train_sentiment
     final = train_sentiment.main(["--data", "tiny", "--out-dir", str(tmp_path)])
-    assert final["test_acc"] == 1.0
+    assert final["test_accuracy"] == 1.0
 
 
 def test_vocab_padding_and_unknowns():

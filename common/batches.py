@@ -1,0 +1,138 @@
+"""Batch sources for the training loop: what the model reads at (epoch, iteration).
+
+A batch source is a pure function of the epoch and the iteration (its random
+choices come from generators seeded with ``(seed, epoch)``), so a run can stop
+anywhere and continue with exactly the batches it would have seen:
+
+- ``iterations(epoch)``: how many batches the epoch has;
+- ``batch(epoch, it)``: a tuple of arrays, passed to ``model.forward(*batch)``;
+- ``describe()``: a JSON-able summary, stored in checkpoints and compared on resume.
+"""
+import numpy
+
+from common.np import to_cpu, to_gpu
+
+
+class ShuffledBatches:
+    """Rows of ``arrays`` (same length N) in a fresh random order every epoch, ``batch_size`` at a time.
+
+    ``arrays`` is a tuple of arrays, or a function ``epoch -> tuple`` for data that
+    changes every epoch (word2vec's subsampling). The last incomplete batch is dropped,
+    as in the book's Trainer.
+    """
+
+    def __init__(self, arrays, batch_size, seed=0):
+        self._arrays = arrays
+        self.batch_size = int(batch_size)
+        self.seed = int(seed)
+        self._cache = (None, None, None)
+        if not callable(arrays):
+            self._check(arrays)
+
+    def _check(self, arrays):
+        n = len(arrays[0])
+        for a in arrays[1:]:
+            if len(a) != n:
+                raise ValueError("the data arrays have different lengths: %s" % [len(a) for a in arrays])
+        if self.batch_size > n:
+            raise ValueError("batch_size %d is larger than the data (%d samples)" % (self.batch_size, n))
+
+    def _epoch(self, epoch):
+        if self._cache[0] != epoch:
+            arrays = self._arrays(epoch) if callable(self._arrays) else self._arrays
+            if callable(self._arrays):
+                self._check(arrays)
+            order = numpy.random.default_rng([self.seed, epoch]).permutation(len(arrays[0]))
+            self._cache = (epoch, arrays, order)
+        return self._cache[1], self._cache[2]
+
+    def iterations(self, epoch):
+        arrays, _ = self._epoch(epoch)
+        return len(arrays[0]) // self.batch_size
+
+    def batch(self, epoch, it):
+        arrays, order = self._epoch(epoch)
+        rows = to_gpu(order[it * self.batch_size:(it + 1) * self.batch_size])
+        return tuple(a[rows] for a in arrays)
+
+    def describe(self):
+        return {"kind": "shuffled", "batch_size": self.batch_size, "seed": self.seed,
+                "samples": None if callable(self._arrays) else len(self._arrays[0])}
+
+
+class BPTTBatches:
+    """Truncated back-propagation through time over one long id sequence.
+
+    Row i of every (batch_size, time_size) batch reads the corpus from offset
+    ``i * (len // batch_size)``; the read position moves on by ``time_size`` every
+    iteration and keeps moving across epochs (wrapping around), as the book's
+    RnnlmTrainer does.
+    """
+
+    def __init__(self, xs, ts, batch_size, time_size):
+        if len(xs) != len(ts):
+            raise ValueError("xs has %d ids but ts has %d" % (len(xs), len(ts)))
+        self.xs, self.ts = xs, ts
+        self.batch_size, self.time_size = int(batch_size), int(time_size)
+        self.iters = len(xs) // (self.batch_size * self.time_size)
+        if self.iters == 0:
+            raise ValueError("corpus of %d ids is shorter than one batch (%d x %d)"
+                             % (len(xs), self.batch_size, self.time_size))
+        jump = len(xs) // self.batch_size
+        self._rows = to_gpu(numpy.arange(self.batch_size)[:, None] * jump + numpy.arange(self.time_size)[None, :])
+
+    def iterations(self, epoch):
+        return self.iters
+
+    def time_idx(self, epoch, it):
+        """Read position of batch ``it`` of ``epoch``: every earlier batch moved it by time_size."""
+        return (epoch * self.iters + it) * self.time_size
+
+    def batch(self, epoch, it):
+        pos = (self._rows + self.time_idx(epoch, it)) % len(self.xs)
+        return self.xs[pos], self.ts[pos]
+
+    def describe(self):
+        return {"kind": "bptt", "batch_size": self.batch_size, "time_size": self.time_size,
+                "corpus": len(self.xs)}
+
+
+class LengthBucketedBatches:
+    """Right-padded sequences in batches of similar length, shuffled every epoch.
+
+    ids (N, T_max), lengths (N,), labels (N,): each epoch is shuffled, then sorted by
+    length inside windows of 50 batches, so little padding is read; a batch is
+    ``(ids[rows, :T], lengths[rows], labels[rows])`` with T its longest length.
+    Every sample is used once per epoch (the last batch of a window may be smaller).
+    """
+
+    def __init__(self, ids, lengths, labels, batch_size, seed=0, window=50):
+        self.ids, self.lengths, self.labels = ids, lengths, labels
+        self.host_lengths = numpy.asarray(to_cpu(lengths))
+        self.batch_size, self.seed, self.window = int(batch_size), int(seed), int(window)
+        self._cache = (None, None)
+
+    def _batches(self, epoch):
+        if self._cache[0] != epoch:
+            order = numpy.random.default_rng([self.seed, epoch]).permutation(len(self.host_lengths))
+            span = self.batch_size * self.window
+            batches = []
+            for s in range(0, len(order), span):
+                chunk = order[s:s + span]
+                chunk = chunk[numpy.argsort(self.host_lengths[chunk], kind="stable")]
+                batches += [chunk[b:b + self.batch_size] for b in range(0, len(chunk), self.batch_size)]
+            self._cache = (epoch, batches)
+        return self._cache[1]
+
+    def iterations(self, epoch):
+        return len(self._batches(epoch))
+
+    def batch(self, epoch, it):
+        rows = self._batches(epoch)[it]
+        T = int(self.host_lengths[rows].max())
+        rows = to_gpu(rows)
+        return self.ids[rows, :T], self.lengths[rows], self.labels[rows]
+
+    def describe(self):
+        return {"kind": "length-bucketed", "batch_size": self.batch_size, "seed": self.seed,
+                "samples": len(self.host_lengths)}

@@ -1,0 +1,134 @@
+"""Evaluation metrics, and the evaluators the training loop calls after every epoch.
+
+An evaluator is a callable ``evaluator(model) -> float`` with a ``name`` and a
+``higher_is_better`` flag; it may leave extra numbers in ``details`` (a dict)
+for the epoch record.
+"""
+import inspect
+import math
+
+import numpy
+
+from common.np import np, to_cpu, to_gpu
+from common.progress import progress
+
+
+def perplexity(mean_loss):
+    """exp(mean cross-entropy), inf instead of an overflow for a diverged model."""
+    return math.exp(mean_loss) if mean_loss < 709.0 else math.inf
+
+
+def _accepts(fn, name):
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def eval_perplexity(model, corpus, batch_size=10, time_size=35, verbose=False):
+    """Perplexity of a language model on a 1-D id sequence, read as the book does:
+    ``batch_size`` rows, windows of ``time_size`` ids, the hidden state carried on.
+
+    Call ``model.reset_state()`` first (``Perplexity`` does it for you).
+    """
+    corpus = to_gpu(numpy.asarray(to_cpu(corpus)))
+    corpus_size = len(corpus)
+    max_iters = (corpus_size - 1) // (batch_size * time_size)
+    if max_iters == 0:
+        raise ValueError("corpus of %d ids is too short for batch %d x time %d"
+                         % (corpus_size, batch_size, time_size))
+    jump = (corpus_size - 1) // batch_size
+    offsets = np.arange(batch_size)[:, None] * jump
+    steps = np.arange(time_size)[None, :]
+    kwargs = {"train_flg": False} if _accepts(model.forward, "train_flg") else {}
+    total_loss = 0.0
+    for it in progress(range(max_iters), desc="perplexity", enabled=verbose):
+        pos = offsets + it * time_size + steps
+        xs, ts = corpus[pos % corpus_size], corpus[(pos + 1) % corpus_size]
+        total_loss += float(model.forward(xs, ts, **kwargs))
+    return perplexity(total_loss / max_iters)
+
+
+def seq2seq_accuracy(model, questions, answers, batch_size=500, verbose=False):
+    """Exact-match accuracy of greedy decoding.
+
+    questions (N, T_in) ids; answers (N, 1 + T_out) ids whose first column is the
+    start symbol. Returns (accuracy, guesses (N, T_out)).
+    """
+    guesses = []
+    for i in progress(range(0, len(questions), batch_size), desc="decoding", enabled=verbose):
+        q = questions[i:i + batch_size]
+        a = answers[i:i + batch_size]
+        guesses.append(to_cpu(model.generate(q, int(a[0, 0]), a.shape[1] - 1)))
+    guesses = numpy.concatenate(guesses)
+    correct = (guesses == to_cpu(answers)[:, 1:]).all(axis=1)
+    return float(correct.mean()), guesses
+
+
+class Perplexity:
+    """Validation perplexity of a language model on ``corpus``, state reset before and after."""
+
+    name = "perplexity"
+    higher_is_better = False
+
+    def __init__(self, corpus, batch_size=10, time_size=35, verbose=True):
+        self.corpus, self.batch_size, self.time_size, self.verbose = corpus, batch_size, time_size, verbose
+        self.details = {}
+
+    def __call__(self, model):
+        model.reset_state()
+        value = eval_perplexity(model, self.corpus, self.batch_size, self.time_size, self.verbose)
+        model.reset_state()
+        return value
+
+
+class Seq2seqAccuracy:
+    """Exact-match accuracy of greedy answers to held-out questions."""
+
+    name = "accuracy"
+    higher_is_better = True
+
+    def __init__(self, questions, answers, batch_size=500, verbose=True):
+        self.questions, self.answers, self.batch_size, self.verbose = questions, answers, batch_size, verbose
+        self.guesses = None
+        self.details = {}
+
+    def __call__(self, model):
+        acc, self.guesses = seq2seq_accuracy(model, self.questions, self.answers, self.batch_size, self.verbose)
+        return acc
+
+
+class ClassifierAccuracy:
+    """Accuracy (and mean loss, in ``details``) of a classifier ``predict(*inputs) -> scores``.
+
+    ``datasets`` maps a name to (inputs..., labels); the first one is the metric,
+    the others are reported in ``details`` (e.g. train accuracy next to test).
+    Batches are cut at their longest row when ``lengths`` are the second input.
+    """
+
+    name = "accuracy"
+    higher_is_better = True
+
+    def __init__(self, datasets, batch_size=256, verbose=True):
+        self.datasets, self.batch_size, self.verbose = datasets, batch_size, verbose
+        self.details = {}
+
+    def _evaluate(self, model, ids, lengths, labels):
+        host_lengths = to_cpu(lengths)
+        correct, loss = 0, 0.0
+        for s in progress(range(0, len(labels), self.batch_size), desc="accuracy", enabled=self.verbose):
+            sl = slice(s, s + self.batch_size)
+            T = int(host_lengths[sl].max())
+            scores = model.predict(ids[sl, :T], lengths[sl])
+            loss += float(model.loss_layer.forward(scores, labels[sl])) * len(labels[sl])
+            correct += int((scores.argmax(axis=1) == labels[sl]).sum())
+        return correct / len(labels), loss / len(labels)
+
+    def __call__(self, model):
+        self.details = {}
+        first = None
+        for name, data in self.datasets.items():
+            acc, loss = self._evaluate(model, *data)
+            self.details["%s_accuracy" % name], self.details["%s_loss" % name] = acc, loss
+            first = acc if first is None else first
+        return first

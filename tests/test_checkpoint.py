@@ -1,0 +1,211 @@
+"""Checkpoints: self-describing (load_model rebuilds every model), named parameters, tied weights
+stored once, the old format still loads, atomic writes, and a clear one-line error for bad files."""
+import json
+import os
+import stat
+
+import numpy
+import pytest
+
+from ch01.two_layer_net import TwoLayerNet
+from ch03.simple_cbow import SimpleCBOW
+from ch04.cbow import CBOW
+from ch04.skip_gram import SkipGram
+from ch05.char_lm import CharLM
+from ch05.simple_rnnlm import SimpleRnnlm
+from ch06.rnnlm import BetterRnnlm, GruRnnlm, Rnnlm
+from ch06.sequence_classifier import BagOfWordsClassifier, RnnClassifier
+from ch07.peeky_seq2seq import PeekySeq2seq
+from ch07.seq2seq import Seq2seq
+from ch08.attention_seq2seq import AttentionSeq2seq
+from ch08.transformer_lm import TransformerLM
+from common.checkpoint import CheckpointError, load_model, read_checkpoint, save_checkpoint
+from common.vectors_io import save_word_vectors
+
+R = numpy.random.default_rng(0)
+V = 12
+CORPUS = R.integers(0, V, 200)
+
+
+def lm_batch():
+    return R.integers(0, V, (2, 5)), R.integers(0, V, (2, 5))
+
+
+MODELS = {
+    "TwoLayerNet": (lambda: TwoLayerNet(2, 4, 3), lambda: (R.standard_normal((5, 2)).astype("f"), R.integers(0, 3, 5))),
+    "SimpleCBOW": (lambda: SimpleCBOW(V, 3), lambda: (numpy.eye(V, dtype="f")[R.integers(0, V, (4, 2))],
+                                                      R.integers(0, V, 4))),
+    "CBOW": (lambda: CBOW(V, 4, 2, CORPUS, seed=3), lambda: (R.integers(0, V, (6, 4)), R.integers(0, V, 6))),
+    "SkipGram": (lambda: SkipGram(V, 4, 1, CORPUS, seed=3), lambda: (R.integers(0, V, (6, 2)), R.integers(0, V, 6))),
+    "SimpleRnnlm": (lambda: SimpleRnnlm(V, 4, 5), lm_batch),
+    "Rnnlm (D != H)": (lambda: Rnnlm(V, 6, 5), lm_batch),
+    "GruRnnlm": (lambda: GruRnnlm(V, 4, 5), lm_batch),
+    "BetterRnnlm": (lambda: BetterRnnlm(V, 4, 4), lm_batch),
+    "CharLM rnncf": (lambda: CharLM(V, 3, 5, cell="rnncf", context_size=2), lm_batch),
+    "TransformerLM": (lambda: TransformerLM(V, 8, 2, 1, max_len=5), lm_batch),
+    "Seq2seq": (lambda: Seq2seq(V, 3, 4), lambda: (R.integers(0, V, (2, 4)), R.integers(0, V, (2, 3)))),
+    "PeekySeq2seq": (lambda: PeekySeq2seq(V, 3, 4), lambda: (R.integers(0, V, (2, 4)), R.integers(0, V, (2, 3)))),
+    "AttentionSeq2seq bi": (lambda: AttentionSeq2seq(V, 3, 4, bidirectional=True),
+                            lambda: (R.integers(0, V, (2, 4)), R.integers(0, V, (2, 3)))),
+    "RnnClassifier": (lambda: RnnClassifier(V, 3, 4, cell="gru"),
+                      lambda: (R.integers(0, V, (3, 4)), numpy.array([4, 2, 1]), numpy.array([0, 1, 1]))),
+    "BagOfWords": (lambda: BagOfWordsClassifier(V, 3),
+                   lambda: (R.integers(0, V, (3, 4)), numpy.array([4, 2, 1]), numpy.array([0, 1, 1]))),
+}
+
+
+def loss(model, batch):
+    if hasattr(model, "reset_state"):
+        model.reset_state()
+    kwargs = {"train_flg": False} if isinstance(model, BetterRnnlm) else {}
+    return float(model.forward(*batch, **kwargs))
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_load_model_rebuilds_every_model(name, tmp_path):
+    make, batch_of = MODELS[name]
+    model, batch = make(), batch_of()
+    path = save_checkpoint(str(tmp_path / "m.npz"), model)
+    loaded = load_model(path)
+    assert type(loaded) is type(model)
+    for p, q in zip(model.params, loaded.params):
+        numpy.testing.assert_array_equal(p, q)
+    assert loss(loaded, batch) == loss(model, batch)       # the sampler state travels too (word2vec)
+
+
+def test_parameters_are_stored_under_their_names(tmp_path):
+    path = Rnnlm(V, 6, 5).save_params(str(tmp_path / "r.npz"))
+    meta = read_checkpoint(path).meta
+    names = [p["name"] for p in meta["model"]["params"]]
+    assert names == ["layers.0.W", "recurrent.Wx", "recurrent.Wh", "recurrent.b", "layers.2.W", "layers.2.b"]
+    assert meta["model"]["config"] == {"vocab_size": V, "wordvec_size": 6, "hidden_size": 5}
+    assert meta["model"]["class"] == "ch06.rnnlm:Rnnlm" and meta["version"] == 2
+
+
+def test_tied_weights_are_stored_once_and_stay_tied(tmp_path):
+    a = BetterRnnlm(vocab_size=20, wordvec_size=4, hidden_size=4)
+    path = a.save_params(str(tmp_path / "better.npz"))
+    with numpy.load(path) as data:
+        assert len([k for k in data.files if k.startswith("param/")]) == len(a.params) - 1
+    b = load_model(path)
+    assert numpy.shares_memory(b.params[0], b.layers[-1].params[0])
+    numpy.testing.assert_array_equal(b.params[0], a.params[0])
+
+
+def test_load_params_copies_in_place(tmp_path):
+    a, b = TwoLayerNet(2, 4, 3), TwoLayerNet(2, 4, 3)
+    ids_before = [id(p) for p in b.params]
+    b.load_params(a.save_params(str(tmp_path / "net.npz")))
+    assert [id(p) for p in b.params] == ids_before
+    for p, q in zip(a.params, b.params):
+        numpy.testing.assert_array_equal(p, q)
+
+
+def test_float16_storage(tmp_path):
+    a = TwoLayerNet(2, 4, 3)
+    path = a.save_params(str(tmp_path / "half.npz"), half=True)
+    with numpy.load(path) as data:
+        assert data["param/layers.0.W"].dtype == numpy.float16
+    b = load_model(path)
+    assert b.params[0].dtype == numpy.float32
+    numpy.testing.assert_allclose(a.params[0], b.params[0], rtol=1e-3, atol=1e-4)
+
+
+def write_format_1(model, path):
+    """A checkpoint as the code before format 2 wrote it: p000.. arrays and a 'meta' index."""
+    arrays = {"p%03d" % k: p for k, p in enumerate(model.params[:-2])}   # TwoLayerNet: no ties
+    arrays.update({"p%03d" % (len(model.params) - 2): model.params[-2], "p%03d" % (len(model.params) - 1): model.params[-1]})
+    meta = {"model": type(model).__name__, "index": [[k, False] for k in range(len(model.params))],
+            "shapes": [list(p.shape) for p in model.params]}
+    numpy.savez(path, meta=numpy.array(json.dumps(meta)), **arrays)
+
+
+def test_format_1_checkpoints_still_load_their_weights(tmp_path):
+    a, b = TwoLayerNet(2, 4, 3), TwoLayerNet(2, 4, 3)
+    write_format_1(a, str(tmp_path / "old.npz"))
+    b.load_params(str(tmp_path / "old.npz"))
+    for p, q in zip(a.params, b.params):
+        numpy.testing.assert_array_equal(p, q)
+    with pytest.raises(CheckpointError, match="old .format 1. checkpoint that holds weights only"):
+        load_model(str(tmp_path / "old.npz"))
+
+
+def test_shape_mismatch_names_the_file_and_the_parameter(tmp_path):
+    path = Rnnlm(vocab_size=30, wordvec_size=4, hidden_size=5).save_params(str(tmp_path / "r.npz"))
+    other = Rnnlm(vocab_size=30, wordvec_size=4, hidden_size=6)
+    before = [p.copy() for p in other.params]
+    with pytest.raises(CheckpointError, match=r"r.npz: parameter recurrent.Wx has shape \(4, 20\) in the file but \(4, 24\)"):
+        other.load_params(path)
+    for p, q in zip(before, other.params):
+        numpy.testing.assert_array_equal(p, q)          # nothing half-loaded
+
+
+def test_wrong_model_class_is_named(tmp_path):
+    path = Rnnlm(V, 4, 4).save_params(str(tmp_path / "r.npz"))
+    with pytest.raises(CheckpointError, match="r.npz holds a Rnnlm, not a GruRnnlm"):
+        GruRnnlm(V, 4, 4).load_params(path)
+
+
+def one_line_error(path):
+    with pytest.raises((CheckpointError, FileNotFoundError)) as info:
+        load_model(path)
+    message = str(info.value)
+    assert path in message and "\n" not in message and "pickle" not in message
+    return message
+
+
+def test_bad_files_give_one_clear_line(tmp_path):
+    good = Rnnlm(V, 4, 4).save_params(str(tmp_path / "good.npz"))
+    data = open(good, "rb").read()
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(data[:len(data) // 2])
+    text = tmp_path / "notes.npz"
+    text.write_text("hello, these are notes\n")
+    vectors = save_word_vectors(str(tmp_path / "vectors.npz"), numpy.ones((3, 2)), {0: "a", 1: "b", 2: "c"})
+    single = tmp_path / "single.npy"
+    numpy.save(single, numpy.ones(3))
+    assert "truncated or damaged" in one_line_error(str(truncated))
+    assert "not an .npz archive" in one_line_error(str(text))
+    assert "holds word vectors, not a model checkpoint" in one_line_error(vectors)
+    assert "single .npy array" in one_line_error(str(single))
+    assert "checkpoint not found" in one_line_error(str(tmp_path / "missing.npz"))
+
+
+def test_only_scratchnlp_classes_are_imported(tmp_path):
+    path = Rnnlm(V, 4, 4).save_params(str(tmp_path / "r.npz"))
+    ckpt = read_checkpoint(path)
+    ckpt.meta["model"]["class"] = "os:system"
+    with pytest.raises(CheckpointError, match="only ScratchNLP's own modules are imported"):
+        load_model(ckpt)
+
+
+def test_a_failed_write_keeps_the_old_checkpoint(tmp_path, monkeypatch):
+    net = TwoLayerNet(2, 4, 3)
+    path = net.save_params(str(tmp_path / "net.npz"))
+    good = open(path, "rb").read()
+
+    def boom(f, **arrays):
+        f.write(b"partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(numpy, "savez", boom)
+    with pytest.raises(OSError, match="disk full"):
+        net.save_params(path)
+    assert open(path, "rb").read() == good
+    assert os.listdir(tmp_path) == ["net.npz"]          # no temporary file left
+
+
+def test_new_files_get_the_users_normal_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = TwoLayerNet(2, 4, 3).save_params(str(tmp_path / "net.npz"))
+        vectors = save_word_vectors(str(tmp_path / "v.npz"), numpy.ones((1, 2)), {0: "a"})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(vectors).st_mode) == 0o644
+
+
+def test_only_npz(tmp_path):
+    with pytest.raises(ValueError, match=".npz"):
+        TwoLayerNet(2, 4, 3).save_params(str(tmp_path / "net.pkl"))

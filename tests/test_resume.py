@@ -1,0 +1,183 @@
+"""Runs you can trust: 2 epochs == 1 epoch + resume + 1 epoch (every logged number and every weight
+equal, bit for bit), Ctrl-C saves a consistent checkpoint, and nothing a user made is overwritten."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy
+import pytest
+
+from common.checkpoint import read_checkpoint
+from common.progress import StopRequested
+from common.run_dir import RunExistsError
+from common.training import TrainingDiverged, TrainingInterrupted
+from tests.conftest import needs_ptb
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TIMING = ("seconds", "time")
+
+
+def records(folder, kind="epoch"):
+    with open(os.path.join(folder, "record.jsonl")) as f:
+        return [json.loads(line) for line in f if json.loads(line)["kind"] == kind]
+
+
+def assert_same_run(a, b):
+    ea, eb = records(a), records(b)
+    assert [r["epoch"] for r in ea] == [r["epoch"] for r in eb]
+    for x, y in zip(ea, eb):
+        assert {k: v for k, v in x.items() if k not in TIMING} == {k: v for k, v in y.items() if k not in TIMING}
+    ca, cb = read_checkpoint(os.path.join(a, "last.npz")), read_checkpoint(os.path.join(b, "last.npz"))
+    weights = [k for k in ca.arrays if k.startswith(("param/", "optimizer/", "state/"))]
+    assert weights and sorted(weights) == sorted(k for k in cb.arrays if k.startswith(("param/", "optimizer/", "state/")))
+    for k in weights:
+        numpy.testing.assert_array_equal(ca.arrays[k], cb.arrays[k], err_msg=k)
+    assert ca.meta["optimizer"]["lr"] == cb.meta["optimizer"]["lr"]
+    assert ca.section("training")["rng"] == cb.section("training")["rng"]
+
+
+def split_run(main, argv, tmp_path, epochs=2):
+    full, half = str(tmp_path / "full"), str(tmp_path / "half")
+    main(argv + ["--epochs", str(epochs), "--out-dir", full])
+    main(argv + ["--epochs", "1", "--out-dir", half])
+    main(["--resume", os.path.join(half, "last.npz"), "--epochs", str(epochs)])
+    return full, half
+
+
+@needs_ptb
+def test_lm_resume_equals_an_uninterrupted_run(tmp_path):
+    from ch06 import train_rnnlm
+    argv = ["--model", "better", "--limit-tokens", "4000", "--hidden-size", "8", "--wordvec-size", "8",
+            "--dropout", "0.3", "--decay", "4", "--eval-interval", "5"]
+    assert_same_run(*split_run(train_rnnlm.main, argv, tmp_path))
+
+
+def test_seq2seq_resume_equals_an_uninterrupted_run(tmp_path):
+    from ch07 import train_seq2seq
+    argv = ["--model", "peeky", "--reverse", "--limit", "600", "--hidden-size", "8", "--lr-decay", "0.9"]
+    assert_same_run(*split_run(train_seq2seq.main, argv, tmp_path))
+
+
+@needs_ptb
+def test_word2vec_resume_equals_an_uninterrupted_run(tmp_path):
+    from ch04 import train
+    argv = ["--limit-tokens", "3000", "--hidden-size", "8", "--subsample", "1e-2", "--batch-size", "50"]
+    assert_same_run(*split_run(train.main, argv, tmp_path))
+
+
+@needs_ptb
+def test_interrupted_mid_epoch_then_resumed_equals_an_uninterrupted_run(tmp_path, monkeypatch):
+    """A stop request after iteration 7 of epoch 1 saves last.npz there; resuming finishes the same run."""
+    from ch06 import train_rnnlm
+    import common.training
+    argv = ["--model", "better", "--limit-tokens", "8000", "--hidden-size", "8", "--wordvec-size", "8",
+            "--dropout", "0.3", "--epochs", "2"]
+    full, half = str(tmp_path / "full"), str(tmp_path / "half")
+    train_rnnlm.main(argv + ["--out-dir", full])
+    calls = []
+
+    def stop_after_seven():
+        calls.append(1)
+        if len(calls) == 8:
+            raise StopRequested("SIGINT")
+
+    monkeypatch.setattr(common.training, "check_stop", stop_after_seven)
+    with pytest.raises(TrainingInterrupted, match=r"SIGINT at epoch 1, iteration 7 of 11: saved .*last.npz; "
+                                                  r"continue with: python -m ch06.train_rnnlm --resume"):
+        train_rnnlm.main(argv + ["--out-dir", half])
+    monkeypatch.undo()
+    state = read_checkpoint(os.path.join(half, "last.npz")).section("training")
+    assert (state["epoch"], state["iteration"]) == (0, 7)
+    train_rnnlm.main(["--resume", os.path.join(half, "last.npz")])
+    assert_same_run(full, half)
+    kinds = [json.loads(line)["kind"] for line in open(os.path.join(half, "record.jsonl"))]
+    assert kinds == ["start", "interrupted", "start", "epoch", "epoch", "result"]
+
+
+@needs_ptb
+def test_ctrl_c_saves_prints_how_to_resume_and_exits_130(tmp_path):
+    out = str(tmp_path / "run")
+    proc = subprocess.Popen([sys.executable, "-m", "ch06.train_rnnlm", "--limit-tokens", "200000", "--hidden-size", "32",
+                             "--wordvec-size", "32", "--eval-interval", "1", "--out-dir", out],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if "iter 3 /" in line:
+            break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "continue with: python -m ch06.train_rnnlm --resume %s" % os.path.join(out, "last.npz") in err
+    assert "Traceback" not in err
+    state = read_checkpoint(os.path.join(out, "last.npz")).section("training")
+    assert state["epoch"] == 0 and state["iteration"] >= 3
+    assert records(out, "interrupted")[0]["iteration"] == state["iteration"]
+
+
+@needs_ptb
+def test_a_new_run_never_replaces_a_checkpoint_unless_asked(tmp_path, capsys):
+    from ch06 import train_rnnlm
+    argv = ["--epochs", "1", "--limit-tokens", "2000", "--hidden-size", "8", "--wordvec-size", "8",
+            "--out-dir", str(tmp_path)]
+    train_rnnlm.main(argv)
+    before = (tmp_path / "best.npz").read_bytes()
+    with pytest.raises(RunExistsError, match="already holds a run .last.npz, best.npz.. Continue it with --resume"):
+        train_rnnlm.main(argv + ["--lr", "1"])
+    assert (tmp_path / "best.npz").read_bytes() == before
+    train_rnnlm.main(argv + ["--overwrite", "--lr", "1"])
+    kinds = [json.loads(line)["kind"] for line in (tmp_path / "record.jsonl").read_text().splitlines()]
+    assert kinds == ["start", "epoch", "result", "start", "epoch", "result"]     # the record is appended to
+
+
+@needs_ptb
+def test_resume_keeps_the_runs_settings(tmp_path, capsys):
+    from ch06 import train_rnnlm
+    train_rnnlm.main(["--epochs", "1", "--limit-tokens", "2000", "--hidden-size", "8", "--wordvec-size", "8",
+                      "--out-dir", str(tmp_path)])
+    with pytest.raises(SystemExit) as info:
+        train_rnnlm.main(["--resume", str(tmp_path / "last.npz"), "--hidden-size", "16"])
+    assert info.value.code == 2
+    assert "this run was trained with --hidden-size 8" in capsys.readouterr().err
+
+
+@needs_ptb
+def test_a_diverging_run_stops_with_a_clear_message_and_is_never_saved_as_best(tmp_path):
+    from ch06 import train_rnnlm
+    with pytest.raises(TrainingDiverged, match=r"diverged at epoch 1, iteration \d+ \(lr 1e\+06\)"):
+        train_rnnlm.main(["--epochs", "2", "--limit-tokens", "4000", "--hidden-size", "8", "--wordvec-size", "8",
+                          "--lr", "1e6", "--max-grad", "1e9", "--out-dir", str(tmp_path)])
+    assert not (tmp_path / "best.npz").exists()
+    assert records(str(tmp_path), "diverged")
+    out = subprocess.run([sys.executable, "-m", "ch06.train_rnnlm", "--epochs", "1", "--limit-tokens", "4000",
+                          "--hidden-size", "8", "--wordvec-size", "8", "--lr", "1e6", "--max-grad", "1e9",
+                          "--out-dir", str(tmp_path / "cli")], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 1 and "error: the run diverged at epoch 1" in out.stderr and "Traceback" not in out.stderr
+
+
+EPOCH_KEYS = {"kind", "epoch", "iterations", "train_loss", "metric", "valid", "lr", "seconds", "loss_curve", "time"}
+
+
+@needs_ptb
+@pytest.mark.parametrize("module, argv", [
+    ("ch01.train", ["--epochs", "2"]),
+    ("ch03.train", ["--epochs", "2"]),
+    ("ch05.train", ["--epochs", "2"]),
+    ("ch05.train_char_rnn", ["--epochs", "1", "--limit-chars", "8000", "--hidden-size", "8"]),
+    ("ch06.train_sentiment", ["--epochs", "2"]),
+    ("ch08.train_transformer_lm", ["--epochs", "1", "--limit-chars", "3000", "--model-size", "8", "--heads", "2",
+                                   "--time-size", "16"]),
+])
+def test_every_script_appends_one_epoch_line_in_the_same_layout(module, argv, tmp_path):
+    import importlib
+    importlib.import_module(module).main(argv + ["--out-dir", str(tmp_path)])
+    lines = records(str(tmp_path))
+    epochs = int(argv[1])
+    assert [r["epoch"] for r in lines] == list(range(1, epochs + 1))
+    for r in lines:
+        assert set(r) - {"details"} == EPOCH_KEYS
+        assert len(r["loss_curve"]) == r["iterations"] and r["train_loss"] == pytest.approx(numpy.mean(r["loss_curve"]))
+    assert (tmp_path / "last.npz").exists()
