@@ -11,7 +11,7 @@ from common.batches import BPTTBatches
 from common.cli import (fit, fraction, main_guard, positive_float, positive_int, run_extra, start_training,
                         training_parser)
 from common.evaluation import Perplexity, perplexity
-from common.generation import generate
+from common.generation import sample_text
 from common.optimizer import Adam
 from common.plot import save_curve
 from common.training import Training
@@ -28,21 +28,41 @@ def build_parser(module="ch05.train_char_rnn", doc=__doc__, out_dir="runs/char_r
     p.add_argument("--hidden-size", type=positive_int, default=128, help="hidden size H")
     p.add_argument("--context-size", type=positive_int, default=None, help="RNN-CF context units (default None: the hidden size)")
     p.add_argument("--alpha", type=fraction, default=0.9, help="RNN-CF context decay")
+    add_char_lm_options(p)
+    return p
+
+
+def add_char_lm_options(p):
+    """Options every character-LM script shares: data size, lr decay, and the sample it prints."""
     p.add_argument("--decay", type=positive_float, default=2.0, help="divide lr by this when validation does not improve")
     p.add_argument("--limit-chars", type=positive_int, default=None,
                    help="train on the first N characters (validate on N/9; quick runs; default: all)")
     p.add_argument("--prime", default="ROMEO:", help="text that starts the generated sample")
     p.add_argument("--sample-length", type=positive_int, default=300, help="characters to generate")
     p.add_argument("--temperature", type=positive_float, default=0.8, help="sampling temperature")
-    return p
 
 
-def main(argv=None):
-    args, run = start_training(build_parser(), argv)
+def load_text_ids(args):
+    """(train ids, valid ids, char_to_id, id_to_char) of tinyshakespeare, cut by --limit-chars / --dry-run."""
     train, valid, char_to_id, id_to_char = load_chars()
     limit = DRY_RUN_CHARS if args.dry_run else args.limit_chars
     if limit:
         train, valid = train[:limit], valid[:max(limit // 9, 2000)]
+    return train, valid, char_to_id, id_to_char
+
+
+def report_sample(model, args, char_to_id, id_to_char, training, run):
+    """Print a sample primed with --prime and record it with the best validation perplexity."""
+    sample = sample_text(model, args.prime, args.sample_length, char_to_id, id_to_char, args.temperature, args.seed)
+    print("----- sample -----\n%s\n------------------" % sample)
+    if run:
+        run.append({"kind": "result", "best_valid_perplexity": training.best, "sample": sample})
+    return sample
+
+
+def main(argv=None):
+    args, run = start_training(build_parser(), argv)
+    train, valid, char_to_id, id_to_char = load_text_ids(args)
     model = CharLM(len(char_to_id), args.wordvec_size, args.hidden_size, args.cell, args.context_size,
                    args.alpha, rng=numpy.random.default_rng(args.seed))
     training = Training(model, Adam(args.lr), BPTTBatches(train[:-1], train[1:], args.batch_size, args.time_size),
@@ -53,14 +73,7 @@ def main(argv=None):
         save_curve(run.file("char_%s_perplexity.png" % args.cell),
                    [[perplexity(r["train_loss"]) for r in history], [r["valid"] for r in history]],
                    "epoch", "perplexity (per character)", labels=["train", "valid"], title="char %s" % args.cell)
-    model.reset_state()
-    prime = [char_to_id[c] for c in args.prime if c in char_to_id] or [0]
-    ids = generate(model, prime, len(prime) + args.sample_length, temperature=args.temperature,
-                   rng=numpy.random.default_rng(args.seed))
-    sample = "".join(id_to_char[i] for i in ids)
-    print("----- sample -----\n%s\n------------------" % sample)
-    if run:
-        run.append({"kind": "result", "best_valid_perplexity": training.best, "sample": sample})
+    report_sample(model, args, char_to_id, id_to_char, training, run)
     return history
 
 

@@ -8,7 +8,7 @@ import numpy
 
 from ch06.sequence_classifier import BagOfWordsClassifier, RnnClassifier
 from common.batches import LengthBucketedBatches
-from common.cli import (fit, fraction, main_guard, positive_float, positive_int, run_extra, start_training,
+from common.cli import (fit, fraction, main_guard, positive_int, run_extra, start_training,
                         training_parser)
 from common.evaluation import ClassifierAccuracy
 from common.np import to_gpu

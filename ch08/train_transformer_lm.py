@@ -6,16 +6,13 @@ Validation reads windows of --time-size characters, the context length the model
 """
 import numpy
 
+from ch05.train_char_rnn import add_char_lm_options, load_text_ids, report_sample
 from ch08.transformer_lm import TransformerLM
 from common.batches import BPTTBatches
-from common.cli import fit, main_guard, positive_float, positive_int, run_extra, start_training, training_parser
+from common.cli import fit, main_guard, positive_int, run_extra, start_training, training_parser
 from common.evaluation import Perplexity
-from common.generation import generate
 from common.optimizer import Adam
 from common.training import Training
-from dataset.text_corpus import load_chars
-
-DRY_RUN_CHARS = 5000
 
 
 def main(argv=None):
@@ -25,18 +22,11 @@ def main(argv=None):
     p.add_argument("--heads", type=positive_int, default=4, help="attention heads")
     p.add_argument("--layers", type=positive_int, default=2, help="Transformer blocks")
     p.add_argument("--time-size", type=positive_int, default=64, help="context length: characters per window")
-    p.add_argument("--decay", type=positive_float, default=2.0, help="divide lr by this when validation does not improve")
-    p.add_argument("--limit-chars", type=positive_int, default=None,
-                   help="train on the first N characters (validate on N/9; quick runs; default: all)")
-    p.add_argument("--prime", default="ROMEO:", help="text that starts the generated sample")
-    p.add_argument("--sample-length", type=positive_int, default=300, help="characters to generate")
+    add_char_lm_options(p)
     args, run = start_training(p, argv)
     if args.model_size % args.heads:
         p.error("--model-size %d is not divisible by --heads %d" % (args.model_size, args.heads))
-    train, valid, char_to_id, id_to_char = load_chars()
-    limit = DRY_RUN_CHARS if args.dry_run else args.limit_chars
-    if limit:
-        train, valid = train[:limit], valid[:max(limit // 9, 2000)]
+    train, valid, char_to_id, id_to_char = load_text_ids(args)
     model = TransformerLM(len(char_to_id), args.model_size, args.heads, args.layers, max_len=args.time_size,
                           rng=numpy.random.default_rng(args.seed))
     training = Training(model, Adam(args.lr), BPTTBatches(train[:-1], train[1:], args.batch_size, args.time_size),
@@ -44,12 +34,7 @@ def main(argv=None):
                         plateau_decay=args.decay, run=run, extra=run_extra(args, id_to_char),
                         eval_interval=args.eval_interval, report="perplexity")
     history = fit(training, args, run)
-    ids = generate(model, [char_to_id[c] for c in args.prime if c in char_to_id] or [0],
-                   len(args.prime) + args.sample_length, temperature=0.8, rng=numpy.random.default_rng(args.seed))
-    sample = "".join(id_to_char[i] for i in ids)
-    print("----- sample -----\n%s\n------------------" % sample)
-    if run:
-        run.append({"kind": "result", "best_valid_perplexity": training.best, "sample": sample})
+    report_sample(model, args, char_to_id, id_to_char, training, run)
     return history
 
 

@@ -6,7 +6,7 @@
 checked by argparse. ``start_training`` turns the parsed options into a seeded,
 ready ``RunDirectory`` (or none for ``--dry-run``) and, with ``--resume``, takes
 the run's settings from its checkpoint. ``main_guard`` maps the training
-outcomes to exit codes: Ctrl-C 130, divergence 1, an occupied out-dir 2.
+outcomes to exit codes: Ctrl-C 130 (SIGTERM 143), divergence 1, an occupied out-dir 2.
 """
 import argparse
 import math
@@ -157,7 +157,7 @@ def main_guard(main):
         return main()
     except TrainingInterrupted as exc:
         print("\ninterrupted: %s" % exc, file=sys.stderr)
-        sys.exit(130)
+        sys.exit(143 if exc.signal_name == "SIGTERM" else 130)
     except TrainingDiverged as exc:
         print("error: %s" % exc, file=sys.stderr)
         sys.exit(1)

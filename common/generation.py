@@ -57,6 +57,16 @@ def generate(model, start_ids, length, strategy="sample", temperature=1.0, top_k
     return word_ids
 
 
+def sample_text(model, prime, length, token_to_id, id_to_token, temperature=0.8, seed=None, separator=""):
+    """Text of ``length`` tokens after the string ``prime`` (tokens of it not in the vocabulary are
+    dropped; an empty prime starts from id 0), sampled at ``temperature``: for character models."""
+    if hasattr(model, "reset_state"):
+        model.reset_state()
+    start = [token_to_id[c] for c in prime if c in token_to_id] or [0]
+    ids = generate(model, start, len(start) + length, temperature=temperature, rng=numpy.random.default_rng(seed))
+    return separator.join(id_to_token[i] for i in ids)
+
+
 def beam_search(model, start_ids, length, beam_width=5, skip_ids=()):
     """Most probable continuation found by beam search.
 

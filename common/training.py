@@ -27,14 +27,15 @@ from common.np import rng_state, set_rng_state
 from common.progress import StopRequested, check_stop, format_seconds, stop_on_signals, use_bar
 
 FIRST_LOSSES = 10       # iterations whose mean loss is the reference for divergence
+PROGRESS_SECONDS = 10.0  # without eval_interval, a progress line at most this often
 
 
 class TrainingInterrupted(Exception):
     """Ctrl-C / SIGTERM stopped training at a safe point; ``path`` is the saved checkpoint (or None)."""
 
-    def __init__(self, message, path=None):
+    def __init__(self, message, path=None, signal_name="SIGINT"):
         super().__init__(message)
-        self.path = path
+        self.path, self.signal_name = path, signal_name
 
 
 class TrainingDiverged(FloatingPointError):
@@ -72,7 +73,8 @@ class Training:
     lr_schedule: ``(epoch index, initial lr) -> lr``, applied at the start of every epoch.
     run: a ``common.run_dir.RunDirectory`` to write checkpoints and records to (None: nothing written).
     extra: JSON-able dict stored in every checkpoint (the script's arguments, the vocabulary).
-    eval_interval: print (and keep in ``interval_history``) the mean loss every this many iterations.
+    eval_interval: print (and keep in ``interval_history``) the mean loss every this many iterations;
+        without it, a progress line is printed every ``PROGRESS_SECONDS`` inside long epochs.
     report: 'loss' or 'perplexity', what the interval lines show.
     max_iterations: stop every epoch after this many iterations (dry runs).
     log_every: print the epoch summary line every this many epochs.
@@ -98,6 +100,7 @@ class Training:
         self._interval = [0.0, 0]
         self._first_losses = []
         self._target_epochs = None
+        self._last_line = 0.0
 
     # --- running ----------------------------------------------------------------------------
 
@@ -121,6 +124,7 @@ class Training:
                 self.optimizer.lr = self.lr_schedule(e, self.lr0)
             self._epoch_losses, self._epoch_seconds, self._epoch_lr = [], 0.0, self.optimizer.lr
         bar = None
+        self._last_line = time.time()
         if self.verbose and use_bar() and self.iteration < n:
             from tqdm import tqdm
 
@@ -152,14 +156,18 @@ class Training:
     def _after_iteration(self, loss, e, it, n, start, bar):
         self._interval[0] += loss
         self._interval[1] += 1
-        if bar is not None and (it + 1) % 10 == 0:
-            bar.set_postfix({self.report: "%.2f" % self._shown(self._interval[0] / self._interval[1])})
-        if not self.eval_interval or (it + 1) % self.eval_interval:
-            return
         value = self._shown(self._interval[0] / self._interval[1])
-        self.interval_history.append(value)
-        self._interval = [0.0, 0]
+        if bar is not None and (it + 1) % 10 == 0:
+            bar.set_postfix({self.report: "%.2f" % value})
+        if self.eval_interval:
+            if (it + 1) % self.eval_interval:
+                return
+            self.interval_history.append(value)
+            self._interval = [0.0, 0]
+        elif time.time() - self._last_line < PROGRESS_SECONDS or it + 1 == n:
+            return
         if self.verbose and bar is None:
+            self._last_line = time.time()
             spent = self._epoch_seconds + time.time() - start
             per_it = spent / (it + 1)
             left_epoch = per_it * (n - it - 1)
@@ -228,7 +236,7 @@ class Training:
             message = "%s at %s: saved %s; continue with: %s" % (signal_name, where, path, self.run.resume_hint())
         else:
             message = "%s at %s (nothing saved: no run directory)" % (signal_name, where)
-        raise TrainingInterrupted(message, path)
+        raise TrainingInterrupted(message, path, signal_name)
 
     # --- saving and restoring ---------------------------------------------------------------
 

@@ -3,8 +3,6 @@
 Text utilities live in ``common.text``, gradient utilities in ``common.grad_utils``
 and metrics in ``common.evaluation``; they are re-exported here for book compatibility.
 """
-import numpy
-
 from common.evaluation import eval_perplexity, perplexity, seq2seq_accuracy  # noqa: F401
 from common.grad_utils import clip_grads, clip_grads_value, remove_duplicate  # noqa: F401
 from common.np import np, to_cpu, to_gpu  # noqa: F401
