@@ -125,7 +125,7 @@ def start_training(p, argv=None):
     seed_everything(args.seed)
     if args.dry_run:
         return args, None
-    run = RunDirectory(args.out_dir, command=p.prog, resuming=bool(args.resume), overwrite=args.overwrite)
+    run = RunDirectory(args.out_dir, command=p.prog, resuming=args.resume, overwrite=args.overwrite)
     return args, run
 
 

@@ -31,10 +31,16 @@ def machine():
 class RunDirectory:
     CHECKPOINTS = ("last.npz", "best.npz")
 
-    def __init__(self, path, command="", resuming=False, overwrite=False):
+    def __init__(self, path, command="", resuming=None, overwrite=False):
+        """``resuming``: the checkpoint a resumed run starts from (or True), None for a new run."""
         self.path = os.fspath(path)
         self.command = command
         existing = [name for name in self.CHECKPOINTS if os.path.exists(os.path.join(self.path, name))]
+        if isinstance(resuming, (str, os.PathLike)) and os.path.exists(self.last) and not overwrite \
+                and os.path.abspath(resuming) != os.path.abspath(self.last):
+            raise RunExistsError(
+                "resuming from %s into %s would replace its last.npz (a later state of the run): resume into "
+                "another --out-dir, or pass --overwrite to replace it" % (resuming, self.path))
         if existing and not resuming:
             if not overwrite:
                 raise RunExistsError(

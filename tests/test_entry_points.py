@@ -87,3 +87,23 @@ def test_invalid_values_are_refused_by_argparse(option, capsys):
         train_rnnlm.main(option.split() + ["--dry-run"])
     assert exit_info.value.code == 2
     assert "error: argument %s" % option.split()[0] in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("module", ENTRY_POINTS)
+def test_every_option_has_help_and_shows_its_default(module, monkeypatch):
+    import argparse
+    parsers = []
+    original = argparse.ArgumentParser.parse_args
+
+    def capture(self, *args, **kwargs):
+        parsers.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", capture)
+    with pytest.raises(SystemExit):
+        importlib.import_module(module).main(["--help"])
+    p = parsers[0]
+    assert issubclass(p.formatter_class, argparse.ArgumentDefaultsHelpFormatter)
+    for action in p._actions:
+        if action.dest != "help":
+            assert action.help, "%s: %s has no help text" % (module, action.option_strings or action.dest)

@@ -82,3 +82,9 @@ def test_interrupted_during_evaluation_then_resumed_evaluates_again(tmp_path):
     history = second.fit(1)
     assert len(calls) == 2 and len(history) == 1 and history[0]["iterations"] == 39
     assert history[0]["valid"] == pytest.approx(perplexity(second.model))
+
+
+def test_perplexity_never_overflows():
+    from common.evaluation import perplexity
+    assert perplexity(2.0) == pytest.approx(numpy.exp(2.0))
+    assert perplexity(1e6) == float("inf")

@@ -181,3 +181,16 @@ def test_every_script_appends_one_epoch_line_in_the_same_layout(module, argv, tm
         assert set(r) - {"details"} == EPOCH_KEYS
         assert len(r["loss_curve"]) == r["iterations"] and r["train_loss"] == pytest.approx(numpy.mean(r["loss_curve"]))
     assert (tmp_path / "last.npz").exists()
+
+
+@needs_ptb
+def test_resuming_from_best_never_replaces_a_later_last_checkpoint(tmp_path):
+    from ch06 import train_rnnlm
+    train_rnnlm.main(["--epochs", "1", "--limit-tokens", "2000", "--hidden-size", "8", "--wordvec-size", "8",
+                      "--out-dir", str(tmp_path)])
+    before = (tmp_path / "last.npz").read_bytes()
+    with pytest.raises(RunExistsError, match="would replace its last.npz"):
+        train_rnnlm.main(["--resume", str(tmp_path / "best.npz"), "--epochs", "2"])
+    assert (tmp_path / "last.npz").read_bytes() == before
+    train_rnnlm.main(["--resume", str(tmp_path / "best.npz"), "--epochs", "2", "--out-dir", str(tmp_path / "branch")])
+    assert [r["epoch"] for r in records(str(tmp_path / "branch"))] == [2]
