@@ -5,10 +5,10 @@ from common.layers import Affine, Sigmoid, SoftmaxWithLoss
 
 
 class TwoLayerNet(BaseModel):
-    def __init__(self, input_size, hidden_size, output_size, rng=None):
+    def __init__(self, input_size, hidden_size, output_size, rng=None, dtype="f"):
         I, H, O = input_size, hidden_size, output_size
-        self.layers = [Affine(randn(I, H, scale=0.01, rng=rng), zeros(H)), Sigmoid(),
-                       Affine(randn(H, O, scale=0.01, rng=rng), zeros(O))]
+        self.layers = [Affine(randn(I, H, scale=0.01, rng=rng, dtype=dtype), zeros(H, dtype=dtype)), Sigmoid(),
+                       Affine(randn(H, O, scale=0.01, rng=rng, dtype=dtype), zeros(O, dtype=dtype))]
         self.loss_layer = SoftmaxWithLoss()
         self.params, self.grads = [], []
         for layer in self.layers:

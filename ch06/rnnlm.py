@@ -23,18 +23,18 @@ class BetterRnnlm(SequentialLM):
     tying), so wordvec_size must equal hidden_size.
     """
 
-    def __init__(self, vocab_size=10000, wordvec_size=650, hidden_size=650, dropout_ratio=0.5, rng=None):
+    def __init__(self, vocab_size=10000, wordvec_size=650, hidden_size=650, dropout_ratio=0.5, rng=None, dtype="f"):
         V, D, H = vocab_size, wordvec_size, hidden_size
         if D != H:
             raise ValueError("weight tying needs wordvec_size == hidden_size (got %d and %d)" % (D, H))
-        embed_W = randn(V, D, scale=0.01, rng=rng)
+        embed_W = randn(V, D, scale=0.01, rng=rng, dtype=dtype)
         self.lstm_layers = [
-            TimeLSTM(xavier(D, 4 * H, rng), xavier(H, 4 * H, rng), zeros(4 * H), stateful=True),
-            TimeLSTM(xavier(H, 4 * H, rng), xavier(H, 4 * H, rng), zeros(4 * H), stateful=True),
+            TimeLSTM(xavier(D, 4 * H, rng, dtype), xavier(H, 4 * H, rng, dtype), zeros(4 * H, dtype=dtype), stateful=True),
+            TimeLSTM(xavier(H, 4 * H, rng, dtype), xavier(H, 4 * H, rng, dtype), zeros(4 * H, dtype=dtype), stateful=True),
         ]
         super().__init__([
             TimeEmbedding(embed_W), TimeDropout(dropout_ratio),
             self.lstm_layers[0], TimeDropout(dropout_ratio),
             self.lstm_layers[1], TimeDropout(dropout_ratio),
-            TimeAffine(embed_W.T, zeros(V)),
+            TimeAffine(embed_W.T, zeros(V, dtype=dtype)),
         ], TimeSoftmaxWithLoss())

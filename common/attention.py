@@ -4,6 +4,7 @@ hs: encoder states (N, T, H); h: one decoder state (N, H); a: weights (N, T).
 ``TimeAttention`` handles all decoder steps at once with batched matrix
 products: hs_dec (N, Td, H) -> contexts (N, Td, H), weights (N, Td, T).
 """
+from common.checks import check_float, check_shape
 from common.layers import Softmax
 from common.np import np
 
@@ -16,6 +17,8 @@ class WeightSum:
         self.cache = None
 
     def forward(self, hs, a):
+        check_shape(hs, (None, None, None), "(N, T, H)", "hs")
+        check_shape(a, hs.shape[:2], "(N, T)", "a")
         self.cache = (hs, a)
         return np.matmul(a[:, None, :], hs)[:, 0, :]
 
@@ -35,6 +38,8 @@ class AttentionWeight:
         self.cache = None
 
     def forward(self, hs, h):
+        check_shape(hs, (None, None, None), "(N, T, H)", "hs")
+        check_shape(h, (hs.shape[0], hs.shape[2]), "(N, H) like hs", "h")
         self.cache = (hs, h)
         return self.softmax.forward(np.matmul(hs, h[:, :, None])[:, :, 0])
 
@@ -79,6 +84,9 @@ class TimeAttention:
         self.attention_weights = None
 
     def forward(self, hs_enc, hs_dec):
+        check_float(hs_enc, "hs_enc")
+        check_shape(hs_enc, (None, None, None), "(N, T, H)", "hs_enc")
+        check_shape(hs_dec, (hs_enc.shape[0], None, hs_enc.shape[2]), "(N, Td, H) with the encoder's N and H", "hs_dec")
         scores = np.matmul(hs_dec, hs_enc.transpose(0, 2, 1))       # (N, Td, T)
         a = self.softmax.forward(scores)
         self.attention_weights = a

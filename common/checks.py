@@ -31,3 +31,16 @@ def check_last_dim(x, expected, name="x"):
 def check_ndim(x, ndim, what, name="x"):
     if x.ndim != ndim:
         raise ValueError("%s must be %s (%d-D), got shape %s" % (name, what, ndim, tuple(x.shape)))
+
+
+def check_shape(x, expected, what, name="x"):
+    """``x.shape`` must match ``expected`` (None matches any size) and have no empty axis.
+
+    ``what`` spells the shape for the message, e.g. "(N, T, H)".
+    """
+    check_ndim(x, len(expected), what, name)
+    if 0 in x.shape:
+        raise ValueError("%s must be %s with no empty axis, got shape %s" % (name, what, tuple(x.shape)))
+    if any(want is not None and size != want for size, want in zip(x.shape, expected)):
+        spelled = "(%s)" % ", ".join("?" if want is None else str(want) for want in expected)
+        raise ValueError("%s must be %s = %s, got shape %s" % (name, what, spelled, tuple(x.shape)))

@@ -6,8 +6,13 @@ gradient (inputs and params) against central differences. It returns, per
 array, the relative error ||a - n|| / (||a|| + ||n||) of the analytic gradient a
 against the numerical one n.
 """
+import copy
+
 import numpy
 
+from common.checkpoint import param_names, walk
+from common.grad_utils import ParamGroups
+from common.np import rng_state, set_rng_state
 from common.sparse import to_dense
 
 
@@ -35,16 +40,45 @@ def relative_error(analytic, numeric):
     return float(numpy.linalg.norm(analytic - numeric) / scale)
 
 
-def check_model(model, inputs, eps=1e-6):
-    """Gradient-check a whole model: loss = model.forward(*inputs); model.backward().
+def check_model(model, inputs, eps=1e-6, **forward_kwargs):
+    """Gradient-check a whole model: loss = model.forward(*inputs, **forward_kwargs); model.backward().
 
-    Returns a list of relative errors, one per entry of ``model.params``.
+    Shared and tied weights (the same array, or a transposed view of it) are checked once, against
+    the sum of the gradients of all their uses, which is what the optimizer receives. The loss is
+    made a deterministic function of the parameters: every forward starts from the same dropout
+    stream and sampler states, and stateful recurrent layers from a zero state.
+    Returns {parameter name: relative error}, one entry per distinct parameter.
     """
-    model.forward(*inputs)
+    groups = ParamGroups(model.params).groups
+    names = param_names(model)
+    frozen = _random_states(model)
+
+    def loss():
+        _restore_random_states(model, frozen)
+        return float(model.forward(*inputs, **forward_kwargs))
+
+    loss()
     model.backward()
-    analytic = [numpy.array(to_dense(g), dtype=numpy.float64) for g in model.grads]
-    return [relative_error(a, numerical_gradient(lambda: float(model.forward(*inputs)), p, eps))
-            for a, p in zip(analytic, model.params)]
+    _, merged = ParamGroups(model.params).merge(model.grads)
+    analytic = [numpy.array(to_dense(g), dtype=numpy.float64) for g in merged]
+    return {names[owner]: relative_error(a, numerical_gradient(loss, model.params[owner], eps))
+            for (owner, _), a in zip(groups, analytic)}
+
+
+def _random_states(model):
+    """Dropout stream and sampler states, to replay the same random draws in every forward."""
+    samplers = [obj for _, obj in walk(model) if hasattr(obj, "state_dict") and obj is not model
+                and not isinstance(obj, (list, tuple, dict))]
+    return rng_state(), [(obj, copy.deepcopy(obj.state_dict())) for obj in samplers]
+
+
+def _restore_random_states(model, frozen):
+    stream, samplers = frozen
+    set_rng_state(stream)
+    for obj, state in samplers:
+        obj.load_state_dict(copy.deepcopy(state))
+    if hasattr(model, "reset_state"):
+        model.reset_state()
 
 
 def check_layer(layer, inputs, grad_inputs=None, seed=0, eps=1e-6, backward_args=()):

@@ -4,7 +4,7 @@ Protocol: ``params`` and ``grads`` are aligned lists; ``backward`` writes each
 gradient in place (``grads[i][...] = g``) so models can collect the lists once.
 Shapes: N batch, D input features, H output features, C classes, V vocabulary.
 """
-from common.checks import check_ids, check_last_dim
+from common.checks import check_ids, check_last_dim, check_shape
 from common.functions import as_label_ids, log_softmax, sigmoid, softmax
 from common.np import np, rand
 from common.sparse import RowSparseGrad
@@ -45,6 +45,7 @@ class Affine:
     def forward(self, x):
         W, b = self.params
         check_last_dim(x, W.shape[0])
+        check_shape(x, (None, W.shape[0]), "(N, D)", "x")
         self.x = x
         out = x @ W
         out += b          # in place: no second (N, H) array
@@ -101,28 +102,37 @@ class Softmax:
 
 
 class SoftmaxWithLoss:
-    """Mean cross-entropy of softmax(x) (N, C) against labels t (N,) or one-hot (N, C)."""
+    """Mean cross-entropy of softmax(x) (N, C) against labels t (N,) or one-hot (N, C).
 
-    def __init__(self):
+    Rows whose label is ``ignore_label`` (default -1, as in ``TimeSoftmaxWithLoss``) count
+    for nothing: the loss is the mean over the other rows. When every row is ignored the
+    loss is 0 and the gradient is zero (there is nothing to learn from), not NaN.
+    """
+
+    def __init__(self, ignore_label=-1):
         self.params, self.grads = [], []
+        self.ignore_label = ignore_label
         self.y = None
-        self.t = None
+        self.cache = None
 
     def forward(self, x, t):
         t = as_label_ids(t, x.shape[1])
-        check_ids(t, x.shape[1], "labels")
         if t.shape[0] != x.shape[0]:
             raise ValueError("scores have %d rows but labels %d" % (x.shape[0], t.shape[0]))
+        mask = t != self.ignore_label
+        t = np.where(mask, t, 0)
+        check_ids(t, x.shape[1], "labels")
+        count = max(int(mask.sum()), 1)
         logp = log_softmax(x)
-        self.t = t
         self.y = np.exp(logp)
-        return -logp[np.arange(x.shape[0]), t].mean()
+        self.cache = (t, mask, count)
+        return -(logp[np.arange(x.shape[0]), t] * mask).sum() / count
 
     def backward(self, dout=1):
-        n = self.t.shape[0]
+        t, mask, count = self.cache
         dx = self.y.copy()
-        dx[np.arange(n), self.t] -= 1
-        dx *= dout / n
+        dx[np.arange(t.shape[0]), t] -= 1
+        dx *= mask[:, None] * (dout / count)
         return dx
 
 

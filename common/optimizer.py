@@ -104,15 +104,22 @@ class Momentum(Optimizer):
 
 
 class Nesterov(Momentum):
-    """Nesterov momentum in the form of Bengio et al. (as in the book's code)."""
+    """Nesterov momentum in the form of Bengio et al. (2012), which PyTorch's ``nesterov=True`` matches:
+
+    p += momentum^2 * v - (1 + momentum) * lr * g     (v from before this step)
+    v = momentum * v - lr * g
+
+    (The book's code updates v first and then uses the new v in the first line; that is not
+    Nesterov's method: with lr 0.1, momentum 0.9 and g = 1 its first step is -0.271, not -0.19.)
+    """
 
     def _step(self, p, g, slots):
         v = slots[0]
         mu = self.momentum
-        v *= mu
-        v -= self.lr * g
         p += mu * mu * v
         p -= (1 + mu) * self.lr * g
+        v *= mu
+        v -= self.lr * g
 
 
 class AdaGrad(Optimizer):

@@ -8,7 +8,7 @@ and so are dWx, dWh and dxs in backward; only ``h @ Wh`` and the gate
 arithmetic stay inside the time loop. Internally arrays are time-major
 (T, N, ...) so every per-step slice is contiguous.
 """
-from common.checks import check_float, check_ndim
+from common.checks import check_float, check_shape
 from common.functions import sigmoid
 from common.np import np
 
@@ -61,11 +61,9 @@ class TimeRecurrent:
 
     def forward(self, xs):
         check_float(xs, "xs")
-        check_ndim(xs, 3, "(N, T, D)", "xs")
+        check_shape(xs, (None, None, self.params[0].shape[0]), "(N, T, D)", "xs")
         Wx, Wh, b = self.params
         N, T, D = xs.shape
-        if D != Wx.shape[0]:
-            raise ValueError("xs has D=%d but Wx expects %d" % (D, Wx.shape[0]))
         xs_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))           # (T, N, D)
         X = (xs_tm.reshape(T * N, D) @ Wx).reshape(T, N, -1)
         X += b

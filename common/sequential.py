@@ -54,8 +54,9 @@ class OneLayerLM(SequentialLM):
     recurrent_class = None
     gates = 1
 
-    def __init__(self, vocab_size=10000, wordvec_size=100, hidden_size=100, rng=None):
+    def __init__(self, vocab_size=10000, wordvec_size=100, hidden_size=100, rng=None, dtype="f"):
         V, D, H, G = vocab_size, wordvec_size, hidden_size, self.gates
-        self.recurrent = self.recurrent_class(xavier(D, G * H, rng), xavier(H, G * H, rng), zeros(G * H), stateful=True)
-        super().__init__([TimeEmbedding(randn(V, D, scale=0.01, rng=rng)), self.recurrent,
-                          TimeAffine(xavier(H, V, rng), zeros(V))], TimeSoftmaxWithLoss())
+        self.recurrent = self.recurrent_class(xavier(D, G * H, rng, dtype), xavier(H, G * H, rng, dtype),
+                                              zeros(G * H, dtype=dtype), stateful=True)
+        super().__init__([TimeEmbedding(randn(V, D, scale=0.01, rng=rng, dtype=dtype)), self.recurrent,
+                          TimeAffine(xavier(H, V, rng, dtype), zeros(V, dtype=dtype))], TimeSoftmaxWithLoss())

@@ -3,7 +3,7 @@
 The recurrent layers live in ``common.recurrent`` and are re-exported here so
 ``from common.time_layers import TimeLSTM`` works as in the book.
 """
-from common.checks import check_ids, check_last_dim, check_ndim
+from common.checks import check_ids, check_last_dim, check_ndim, check_shape
 from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss
 from common.np import np
 from common.parallel import for_row_blocks
@@ -23,6 +23,7 @@ class TimeAffine(Affine):
     """x (N, T, D) -> x W + b (N, T, H), done as one (N*T, D) matrix product."""
 
     def forward(self, x):
+        check_shape(x, (None, None, self.params[0].shape[0]), "(N, T, D)", "x")
         N, T, D = x.shape
         return super().forward(x.reshape(N * T, D)).reshape(N, T, -1)
 

@@ -1,4 +1,6 @@
 """Bad input raises a clear error instead of a silent wrong answer."""
+import re
+
 import numpy
 import pytest
 
@@ -45,7 +47,7 @@ def test_time_lstm_rejects_wrong_rank_and_width():
     layer = TimeLSTM(numpy.zeros((D, 4 * H)), numpy.zeros((H, 4 * H)), numpy.zeros(4 * H))
     with pytest.raises(ValueError, match=r"\(N, T, D\)"):
         layer.forward(numpy.zeros((4, D)))
-    with pytest.raises(ValueError, match="D=5"):
+    with pytest.raises(ValueError, match=r"= \(\?, \?, 3\), got shape \(1, 2, 5\)"):
         layer.forward(numpy.zeros((1, 2, 5)))
     with pytest.raises(ValueError, match="expects Wx"):
         TimeLSTM(numpy.zeros((D, 3 * H)), numpy.zeros((H, 4 * H)), numpy.zeros(4 * H))
@@ -85,3 +87,58 @@ def test_setting_state_on_a_stateless_layer_is_refused():
     layer = TimeLSTM(numpy.zeros((D, 4 * H)), numpy.zeros((H, 4 * H)), numpy.zeros(4 * H))
     with pytest.raises(ValueError, match="stateful=False"):
         layer.set_state(numpy.zeros((1, H)))
+
+
+H = 3
+
+
+@pytest.mark.parametrize("hs_shape, h_shape, message", [
+    ((2, 5, H), (1, H), r"h must be \(N, H\) like hs = \(2, 3\), got shape \(1, 3\)"),
+    ((5, H), (5, H), r"hs must be \(N, T, H\) \(3-D\), got shape \(5, 3\)"),
+    ((2, 5, H), (2, H + 1), r"h must be \(N, H\) like hs = \(2, 3\), got shape \(2, 4\)"),
+    ((0, 5, H), (0, H), r"hs must be \(N, T, H\) with no empty axis"),
+    ((2, 0, H), (2, H), r"hs must be \(N, T, H\) with no empty axis"),
+])
+def test_attention_refuses_mismatched_shapes(hs_shape, h_shape, message):
+    from common.attention import Attention
+    with pytest.raises(ValueError, match=message):
+        Attention().forward(numpy.ones(hs_shape), numpy.ones(h_shape))
+
+
+@pytest.mark.parametrize("enc_shape, dec_shape, message", [
+    ((1, 5, H), (2, 4, H), r"hs_dec must be \(N, Td, H\) with the encoder's N and H = \(1, \?, 3\), got shape \(2, 4, 3\)"),
+    ((2, 5, H), (2, 4, H + 1), r"= \(2, \?, 3\), got shape \(2, 4, 4\)"),
+    ((2, 5), (2, 4, H), r"hs_enc must be \(N, T, H\) \(3-D\)"),
+    ((2, 0, H), (2, 4, H), r"hs_enc must be \(N, T, H\) with no empty axis"),
+])
+def test_time_attention_refuses_mismatched_shapes(enc_shape, dec_shape, message):
+    from common.attention import TimeAttention
+    with pytest.raises(ValueError, match=message):
+        TimeAttention().forward(numpy.ones(enc_shape), numpy.ones(dec_shape))
+
+
+def test_weight_sum_refuses_weights_of_another_shape():
+    from common.attention import WeightSum
+    with pytest.raises(ValueError, match=r"a must be \(N, T\) = \(2, 5\), got shape \(1, 5\)"):
+        WeightSum().forward(numpy.ones((2, 5, H)), numpy.ones((1, 5)))
+
+
+def test_affine_layers_name_the_expected_shape():
+    from common.layers import Affine
+    from common.time_layers import TimeAffine
+    W, b = numpy.ones((4, 2)), numpy.zeros(2)
+    with pytest.raises(ValueError, match=r"x must be \(N, D\) \(2-D\), got shape \(3, 5, 4\)"):
+        Affine(W, b).forward(numpy.ones((3, 5, 4)))
+    with pytest.raises(ValueError, match=r"x must be \(N, T, D\) \(3-D\), got shape \(3, 4\)"):
+        TimeAffine(W, b).forward(numpy.ones((3, 4)))
+    with pytest.raises(ValueError, match=r"x must be \(N, D\) with no empty axis, got shape \(0, 4\)"):
+        Affine(W, b).forward(numpy.ones((0, 4)))
+
+
+@pytest.mark.parametrize("shape", [(0, 5, 3), (2, 0, 3)])
+def test_time_lstm_refuses_an_empty_batch_or_sequence(shape):
+    lstm = TimeLSTM(numpy.zeros((3, 8)), numpy.zeros((2, 8)), numpy.zeros(8))
+    with pytest.raises(ValueError, match=r"xs must be \(N, T, D\) with no empty axis, got shape %s" % re.escape(str(shape))):
+        lstm.forward(numpy.ones(shape))
+    with pytest.raises(ValueError, match=r"xs must be \(N, T, D\) = \(\?, \?, 3\), got shape \(2, 5, 4\)"):
+        lstm.forward(numpy.ones((2, 5, 4)))

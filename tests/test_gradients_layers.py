@@ -80,3 +80,26 @@ def test_numerical_gradient_of_a_quadratic():
     g = numerical_gradient(lambda: float((x ** 2).sum()), x)
     numpy.testing.assert_allclose(g, 2 * x, rtol=1e-6)
     assert relative_error(g, 2 * x) < 1e-8
+
+
+def test_softmax_with_loss_ignores_rows_with_the_ignore_label(rng):
+    from common.layers import SoftmaxWithLoss
+    x, t = rng.standard_normal((4, 3)), numpy.array([2, -1, 0, -1])
+    layer = SoftmaxWithLoss()
+    kept = SoftmaxWithLoss()
+    assert layer.forward(x, t) == pytest.approx(kept.forward(x[[0, 2]], t[[0, 2]]), rel=1e-12)
+    dx = layer.backward()
+    numpy.testing.assert_array_equal(dx[[1, 3]], 0)
+    numpy.testing.assert_allclose(dx[[0, 2]], kept.backward(), rtol=1e-12)
+    assert_gradients(SoftmaxWithLoss(), [x, t], grad_inputs=[True, False])
+
+
+def test_softmax_with_loss_of_only_ignored_rows_is_zero_with_zero_gradient(rng):
+    from common.layers import SoftmaxWithLoss
+    layer = SoftmaxWithLoss()
+    assert layer.forward(rng.standard_normal((2, 3)), numpy.array([-1, -1])) == 0
+    numpy.testing.assert_array_equal(layer.backward(), 0)
+    from common.time_layers import TimeSoftmaxWithLoss
+    time_layer = TimeSoftmaxWithLoss()
+    assert time_layer.forward(rng.standard_normal((1, 2, 3)), numpy.array([[-1, -1]])) == 0
+    numpy.testing.assert_array_equal(time_layer.backward(), 0)

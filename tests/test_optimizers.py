@@ -37,9 +37,30 @@ def test_momentum_and_nesterov_formulas():
     m.update([p], [g])
     m.update([p], [g])
     numpy.testing.assert_allclose(p, [-0.1 - 0.19])
-    p = numpy.array([0.0])
-    Nesterov(lr=0.1, momentum=0.9).update([p], [g])
-    numpy.testing.assert_allclose(p, [0.81 * -0.1 - 1.9 * 0.1])
+
+
+def test_nesterov_steps_by_hand():
+    """lr 0.1, momentum 0.9, g = 1: the first step is -(1 + 0.9) * 0.1 = -0.19 (the book's code: -0.271);
+    the second is 0.81 * (-0.1) - 0.19 = -0.271."""
+    p, g = numpy.array([0.0]), numpy.array([1.0])
+    opt = Nesterov(lr=0.1, momentum=0.9)
+    opt.update([p], [g])
+    numpy.testing.assert_allclose(p, [-0.19])
+    opt.update([p], [g])
+    numpy.testing.assert_allclose(p, [-0.19 - 0.271])
+
+
+def test_nesterov_equals_pytorchs_formulation():
+    """PyTorch's SGD(nesterov=True), written out: buf = mu buf + g; p -= lr (g + mu buf)."""
+    rng = numpy.random.default_rng(0)
+    p, q, buf = numpy.zeros(4), numpy.zeros(4), numpy.zeros(4)
+    opt = Nesterov(lr=0.05, momentum=0.8)
+    for _ in range(6):
+        g = rng.standard_normal(4)
+        opt.update([p], [g.copy()])
+        buf = 0.8 * buf + g
+        q -= 0.05 * (g + 0.8 * buf)
+    numpy.testing.assert_allclose(p, q, rtol=1e-12)
 
 
 def test_adagrad_and_rmsprop_formulas():

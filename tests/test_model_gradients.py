@@ -1,0 +1,70 @@
+"""Whole-model gradient checks in float64: every model, shared and tied weights included, dropout and
+negative sampling on (their random draws are replayed identically in every forward)."""
+import numpy
+import pytest
+
+from ch01.two_layer_net import TwoLayerNet
+from ch03.simple_cbow import SimpleCBOW, SimpleSkipGram
+from ch05.char_lm import CharLM
+from ch05.simple_rnnlm import SimpleRnnlm
+from ch06.rnnlm import BetterRnnlm, GruRnnlm, Rnnlm
+from common.gradcheck import check_model
+from tests.helpers import ids
+
+V = 9
+
+
+def one_hot(rng, *shape):
+    return numpy.eye(V)[rng.integers(0, V, shape)]
+
+
+MODELS = {
+    "TwoLayerNet": (lambda: TwoLayerNet(3, 4, 3, dtype="d"),
+                    lambda rng: (rng.standard_normal((5, 3)), rng.integers(0, 3, 5))),
+    "SimpleCBOW (W_in shared by two layers)": (lambda: SimpleCBOW(V, 3, dtype="d"),
+                                               lambda rng: (one_hot(rng, 4, 2), rng.integers(0, V, 4))),
+    "SimpleSkipGram": (lambda: SimpleSkipGram(V, 3, dtype="d"),
+                       lambda rng: (rng.integers(0, V, (4, 2)), one_hot(rng, 4))),
+    "SimpleRnnlm": (lambda: SimpleRnnlm(V, 3, 4, dtype="d"), lambda rng: (ids(rng, V, 2, 4), ids(rng, V, 2, 4))),
+    "Rnnlm": (lambda: Rnnlm(V, 3, 4, dtype="d"), lambda rng: (ids(rng, V, 2, 4), ids(rng, V, 2, 4))),
+    "GruRnnlm": (lambda: GruRnnlm(V, 3, 4, dtype="d"), lambda rng: (ids(rng, V, 2, 4), ids(rng, V, 2, 4))),
+    "BetterRnnlm (tied, dropout)": (lambda: BetterRnnlm(V, 4, 4, dropout_ratio=0.3, dtype="d"),
+                                    lambda rng: (ids(rng, V, 2, 3), ids(rng, V, 2, 3))),
+    "CharLM rnn": (lambda: CharLM(V, 3, 4, cell="rnn", dtype="d"), lambda rng: (ids(rng, V, 2, 4), ids(rng, V, 2, 4))),
+    "CharLM lstm": (lambda: CharLM(V, 3, 4, cell="lstm", dtype="d"), lambda rng: (ids(rng, V, 2, 4), ids(rng, V, 2, 4))),
+    "CharLM gru": (lambda: CharLM(V, 3, 4, cell="gru", dtype="d"), lambda rng: (ids(rng, V, 2, 4), ids(rng, V, 2, 4))),
+    "CharLM rnncf": (lambda: CharLM(V, 3, 4, cell="rnncf", context_size=2, dtype="d"),
+                     lambda rng: (ids(rng, V, 2, 4), ids(rng, V, 2, 4))),
+}
+
+
+def randomise(model, rng):
+    """Weights of order 1 (not the tiny initial scale), so every path carries gradient."""
+    for p in model.params:
+        p[...] = rng.standard_normal(p.shape) * 0.5
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_whole_model_gradient(name, rng):
+    make, inputs = MODELS[name]
+    model = make()
+    assert all(p.dtype == numpy.float64 for p in model.params)
+    randomise(model, rng)
+    errors = check_model(model, inputs(rng))
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_tied_weights_are_checked_once_as_their_sum(rng):
+    model = BetterRnnlm(V, 4, 4, dtype="d")
+    errors = check_model(model, (ids(rng, V, 2, 3), ids(rng, V, 2, 3)))
+    assert len(errors) == len(model.params) - 1 and "layers.6.W" not in errors
+
+
+def test_a_wrong_backward_fails_the_check(rng, monkeypatch):
+    model = SimpleCBOW(V, 3, dtype="d")
+    randomise(model, rng)
+    monkeypatch.setattr(model, "backward", lambda dout=1: [
+        layer.backward(model.out_layer.backward(model.loss_layer.backward(dout)))       # the * 0.5 left out
+        for layer in (model.in_layer0, model.in_layer1)])
+    errors = check_model(model, (one_hot(rng, 4, 2), rng.integers(0, V, 4)))
+    assert errors["in_layer0.W"] > 0.1
