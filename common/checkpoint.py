@@ -80,7 +80,7 @@ def param_names(model):
     by_id = {}
     nodes = walk(model)
     for prefix, obj in nodes:
-        names = getattr(type(obj), "param_names", None)
+        names = getattr(obj, "param_names", None)
         if names is not None and hasattr(obj, "params"):
             for name, p in zip(names, obj.params):
                 by_id.setdefault(id(p), prefix + name)

@@ -62,7 +62,7 @@ class TimeRecurrent:
     def forward(self, xs):
         check_float(xs, "xs")
         check_shape(xs, (None, None, self.params[0].shape[0]), "(N, T, D)", "xs")
-        Wx, Wh, b = self.params
+        Wx, b = self.params[0], self.params[2]
         N, T, D = xs.shape
         xs_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))           # (T, N, D)
         X = (xs_tm.reshape(T * N, D) @ Wx).reshape(T, N, -1)
@@ -76,7 +76,7 @@ class TimeRecurrent:
 
     def backward(self, dhs, dc_last=None):
         """dhs (N, T, H) -> dxs (N, T, D); also sets ``self.dh`` (and ``self.dc``)."""
-        Wx, _, _ = self.params
+        Wx = self.params[0]
         xs_tm, h0, hs = self.cache
         T, N, D = xs_tm.shape
         dhs_tm = dhs.transpose(1, 0, 2)
@@ -204,15 +204,50 @@ class TimeLSTM(TimeRecurrent):
 
 
 class TimeGRU(TimeRecurrent):
-    """GRU (book appendix C), gates in order z, r, candidate:
+    """GRU with fused gates in the order z, r, n (update, reset, candidate), in one of two forms.
 
-    z = s(x Wxz + h Whz + bz);  r = s(x Wxr + h Whr + br)
-    h~ = tanh(x Wxh + (r * h) Whh + bh);  h_t = (1 - z) * h + z * h~
+    reset_after=False, the book's (appendix C), the reset gate scales h before the hidden product:
+
+        z = sigmoid(x Wx_z + h Wh_z + b_z)
+        r = sigmoid(x Wx_r + h Wh_r + b_r)
+        n = tanh(x Wx_n + (r * h) Wh_n + b_n)
+        h_t = (1 - z) * h + z * n
+
+    reset_after=True, as cuDNN and PyTorch's nn.GRU: the reset gate scales the hidden product, which
+    has its own bias bh (3H,), and z keeps the old state:
+
+        z = sigmoid(x Wx_z + b_z + h Wh_z + bh_z)
+        r = sigmoid(x Wx_r + b_r + h Wh_r + bh_r)
+        n = tanh(x Wx_n + b_n + r * (h Wh_n + bh_n))
+        h_t = (1 - z) * n + z * h
+
+    PyTorch stacks its gates as [r, z, n] in rows: Wx = weight_ih with its z and r blocks swapped,
+    transposed; likewise Wh from weight_hh, b from bias_ih and bh from bias_hh.
+    Parameters: Wx (D, 3H), Wh (H, 3H), b (3H,), and with reset_after bh (3H,).
     """
 
     n_gates = 3
 
+    def __init__(self, Wx, Wh, b, stateful=False, reset_after=False, bh=None):
+        super().__init__(Wx, Wh, b, stateful)
+        self.reset_after = reset_after
+        if reset_after:
+            bh = np.zeros_like(b) if bh is None else bh
+            if bh.shape != b.shape:
+                raise ValueError("bh must have the shape of b %s, got %s" % (b.shape, bh.shape))
+            self.params.append(bh)
+            self.grads.append(np.zeros_like(bh))
+            self.param_names = ("Wx", "Wh", "b", "bh")
+        elif bh is not None:
+            raise ValueError("bh (a recurrent bias) exists only with reset_after=True")
+
     def _steps_forward(self, X, h, _c0):
+        return self._after_forward(X, h) if self.reset_after else self._book_forward(X, h)
+
+    def _steps_backward(self, dhs, _dc_last):
+        return self._after_backward(dhs) if self.reset_after else self._book_backward(dhs)
+
+    def _book_forward(self, X, h):
         Wh = self.params[1]
         T, N, G = X.shape
         H = G // 3
@@ -230,7 +265,7 @@ class TimeGRU(TimeRecurrent):
         self.gru_cache = (zr, cand, rh)
         return hs
 
-    def _steps_backward(self, dhs, _dc_last):
+    def _book_backward(self, dhs):
         Wh = self.params[1]
         zr, cand, rh = self.gru_cache
         T, N, H = cand.shape
@@ -252,6 +287,48 @@ class TimeGRU(TimeRecurrent):
         dX_flat = dX.reshape(T * N, 3 * H)
         self.grads[1][:, :2 * H] = h_prev_all.reshape(T * N, H).T @ dX_flat[:, :2 * H]
         self.grads[1][:, 2 * H:] = rh.reshape(T * N, H).T @ dX_flat[:, 2 * H:]
+        return dX
+
+    def _after_forward(self, X, h):
+        Wh, bh = self.params[1], self.params[3]
+        T, N, G = X.shape
+        H = G // 3
+        zr = np.empty((T, N, 2 * H), dtype=X.dtype)
+        hidden_n = np.empty((T, N, H), dtype=X.dtype)      # h Wh_n + bh_n
+        cand = np.empty_like(hidden_n)
+        hs = np.empty_like(hidden_n)
+        for t in range(T):
+            hidden = h @ Wh + bh                                    # (N, 3H)
+            sigmoid(X[t, :, :2 * H] + hidden[:, :2 * H], out=zr[t])
+            z, r = zr[t, :, :H], zr[t, :, H:]
+            hidden_n[t] = hidden[:, 2 * H:]
+            np.tanh(X[t, :, 2 * H:] + r * hidden_n[t], out=cand[t])
+            h = np.add(cand[t], z * (h - cand[t]), out=hs[t])       # (1 - z) n + z h
+        self.gru_cache = (zr, cand, hidden_n)
+        return hs
+
+    def _after_backward(self, dhs):
+        Wh = self.params[1]
+        zr, cand, hidden_n = self.gru_cache
+        T, N, H = cand.shape
+        h_prev_all = self._previous_h()
+        dX = np.empty((T, N, 3 * H), dtype=cand.dtype)      # gradient of the input pre-activations
+        dhidden = np.empty_like(dX)                          # gradient of h Wh + bh
+        dh = np.zeros((N, H), dtype=cand.dtype)
+        for t in reversed(range(T)):
+            z, r, n = zr[t, :, :H], zr[t, :, H:], cand[t]
+            dh_t = dhs[t] + dh
+            dn = dh_t * (1 - z) * (1 - n * n)
+            dX[t, :, :H] = dh_t * (h_prev_all[t] - n) * z * (1 - z)
+            dX[t, :, H:2 * H] = dn * hidden_n[t] * r * (1 - r)
+            dX[t, :, 2 * H:] = dn
+            dhidden[t, :, :2 * H] = dX[t, :, :2 * H]
+            dhidden[t, :, 2 * H:] = dn * r
+            dh = dh_t * z + dhidden[t] @ Wh.T
+        self.dh = dh
+        dhidden_flat = dhidden.reshape(T * N, 3 * H)
+        self.grads[1][...] = h_prev_all.reshape(T * N, H).T @ dhidden_flat
+        self.grads[3][...] = dhidden_flat.sum(axis=0)
         return dX
 
 

@@ -78,7 +78,7 @@ def test_parameters_are_stored_under_their_names(tmp_path):
     meta = read_checkpoint(path).meta
     names = [p["name"] for p in meta["model"]["params"]]
     assert names == ["layers.0.W", "recurrent.Wx", "recurrent.Wh", "recurrent.b", "layers.2.W", "layers.2.b"]
-    assert meta["model"]["config"] == {"vocab_size": V, "wordvec_size": 6, "hidden_size": 5}
+    assert meta["model"]["config"] == {"vocab_size": V, "wordvec_size": 6, "hidden_size": 5, "dtype": "f"}
     assert meta["model"]["class"] == "ch06.rnnlm:Rnnlm" and meta["version"] == 2
 
 
