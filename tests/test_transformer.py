@@ -53,3 +53,11 @@ def test_whole_transformer_lm_gradient(rng):
     model = TransformerLM(11, 8, 2, 2, 16, rng=rng, dtype="d")
     errors = check_model(model, [ids(rng, 11, 2, 5), ids(rng, 11, 2, 5)])
     assert max(errors.values()) < 1e-6, errors
+
+
+def test_transformer_lm_script_validates_on_its_own_context_length(tmp_path):
+    """--time-size below the book's 35-step window used to crash after the first epoch."""
+    from ch08 import train_transformer_lm
+    history = train_transformer_lm.main(["--epochs", "2", "--limit-chars", "4000", "--time-size", "16",
+                                         "--model-size", "8", "--heads", "2", "--out-dir", str(tmp_path)])
+    assert len(history) == 2 and all(1 < r["valid"] < 70 for r in history)
