@@ -3,7 +3,7 @@
 cell: 'rnn', 'lstm', 'gru' or 'rnncf' (RNN with a slow context state, alpha 0.9).
 """
 from common.init import randn, xavier, zeros
-from common.rnn_cf import TimeRNNCF
+from common.time_layers import TimeRNNCF
 from common.sequential import SequentialLM
 from common.time_layers import TimeAffine, TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN, TimeSoftmaxWithLoss
 

@@ -7,7 +7,7 @@ the word vectors (the bag-of-words baseline of the IMDB tutorial).
 from common.base_model import BaseModel
 from common.init import randn, xavier, zeros
 from common.layers import Affine, Dropout, SoftmaxWithLoss
-from common.pooling import TimeMaskedMean, TimeSelectLast
+from common.time_layers import TimeMaskedMean, TimeSelectLast
 from common.time_layers import TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN
 
 CELLS = {"rnn": (TimeRNN, 1), "lstm": (TimeLSTM, 4), "gru": (TimeGRU, 3)}

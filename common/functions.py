@@ -17,10 +17,6 @@ def sigmoid(x, out=None):
     return out
 
 
-def relu(x):
-    return np.maximum(x, 0)
-
-
 def log_softmax(x):
     """log(softmax(x)) along the last axis, computed stably."""
     shifted = x - x.max(axis=-1, keepdims=True)
@@ -44,13 +40,3 @@ def as_label_ids(t, n_classes):
     if not numpy.issubdtype(t.dtype, np.integer):
         raise TypeError("labels must be integer ids or one-hot rows, got dtype %s" % t.dtype)
     return t
-
-
-def cross_entropy_error(y, t):
-    """Mean cross-entropy of probabilities y (N, C) against labels t (N,) or one-hot (N, C)."""
-    if y.ndim == 1:
-        y = y.reshape(1, -1)
-        t = t.reshape(1, -1) if t.size == y.size else t.reshape(1)
-    t = as_label_ids(t, y.shape[1])
-    n = y.shape[0]
-    return -np.log(y[np.arange(n), t] + 1e-7).sum() / n

@@ -1,14 +1,24 @@
-"""Time layers: process whole (N, T, ...) batches (book chapters 5-8).
+"""Time layers: every layer that reads a whole (N, T, ...) batch of sequences (book chapters 5-8).
 
-The recurrent layers live in ``common.recurrent`` and are re-exported here so
-``from common.time_layers import TimeLSTM`` works as in the book.
+Sections, in order:
+- word-level layers over time: TimeEmbedding, TimeAffine, TimeDropout, TimeSoftmaxWithLoss;
+- recurrent layers: TimeRNN, TimeLSTM, TimeGRU, their one-step cells RNN / LSTM / GRU,
+  TimeBidirectional (and the book's TimeBiLSTM);
+- RNN with contextual features: TimeContext, TimeRNNCF;
+- pooling a sequence into one vector: TimeSelectLast, TimeMaskedMean.
+
+Shapes: N batch, T time steps, D input size, H hidden size, V vocabulary.
+Recurrent parameters are Wx (D, G*H), Wh (H, G*H) and b (G*H,), where G is the
+number of fused gates (RNN 1, GRU 3, LSTM 4). The input projection ``xs @ Wx`` of
+all T steps is one matrix product, and so are dWx, dWh and dxs in backward; only
+``h @ Wh`` and the gate arithmetic stay inside the time loop. Internally the
+recurrent layers work time-major, (T, N, ...), so every per-step slice is contiguous.
 """
-from common.checks import check_ids, check_last_dim, check_ndim, check_shape
+from common.checks import check_float, check_ids, check_ndim, check_shape
+from common.functions import sigmoid
 from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss
 from common.np import np
 from common.parallel import for_row_blocks
-from common.recurrent import (GRU, LSTM, RNN, TimeBiLSTM, TimeBidirectional,  # noqa: F401
-                              TimeGRU, TimeLSTM, TimeRNN)
 
 
 class TimeEmbedding(Embedding):
@@ -89,3 +99,562 @@ class TimeSoftmaxWithLoss:
 
 
 TimeSigmoidWithLoss = SigmoidWithLoss  # element-wise, so it already handles (N, T)
+
+
+# --- recurrent layers ------------------------------------------------------------------------
+
+class TimeRecurrent:
+    """Shared machinery: parameter checks, state handling, batched projections."""
+
+    n_gates = 1
+    has_cell = False
+    param_names = ("Wx", "Wh", "b")
+
+    def __init__(self, Wx, Wh, b, stateful=False):
+        H = Wh.shape[0]
+        G = self.n_gates
+        if Wh.shape != (H, G * H) or Wx.shape[1] != G * H or b.shape != (G * H,):
+            raise ValueError(
+                "%s expects Wx (D, %d*H), Wh (H, %d*H), b (%d*H,); got %s, %s, %s"
+                % (type(self).__name__, G, G, G, Wx.shape, Wh.shape, b.shape))
+        self.params = [Wx, Wh, b]
+        self.grads = [np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
+        self.stateful = stateful
+        self.h = self.c = None     # last hidden (and cell) state, (N, H)
+        self.dh = self.dc = None   # gradient w.r.t. the initial state, (N, H)
+        self.cache = None
+
+    @property
+    def hidden_size(self):
+        return self.params[1].shape[0]
+
+    def set_state(self, h, c=None):
+        """Start the next forward from h (and c); only stateful layers keep a state."""
+        if not self.stateful and (h is not None or c is not None):
+            raise ValueError("%s was created with stateful=False, so a state set now would be ignored; "
+                             "create it with stateful=True" % type(self).__name__)
+        self.h = h
+        self.c = c
+
+    def reset_state(self):
+        self.h = self.c = None
+
+    def _initial(self, state, N, dtype):
+        H = self.hidden_size
+        if state is None or not self.stateful:
+            return np.zeros((N, H), dtype=dtype)
+        if state.shape != (N, H):
+            raise ValueError("%s state has shape %s but the batch needs (%d, %d); "
+                             "call reset_state() when the batch size changes"
+                             % (type(self).__name__, tuple(state.shape), N, H))
+        return state
+
+    def forward(self, xs):
+        check_float(xs, "xs")
+        check_shape(xs, (None, None, self.params[0].shape[0]), "(N, T, D)", "xs")
+        Wx, b = self.params[0], self.params[2]
+        N, T, D = xs.shape
+        xs_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))           # (T, N, D)
+        X = (xs_tm.reshape(T * N, D) @ Wx).reshape(T, N, -1)
+        X += b
+        h0 = self._initial(self.h, N, xs.dtype)
+        c0 = self._initial(self.c, N, xs.dtype) if self.has_cell else None
+        hs = self._steps_forward(X, h0, c0)                             # (T, N, H)
+        self.cache = (xs_tm, h0, hs)
+        self.h = hs[-1]
+        return hs.transpose(1, 0, 2)
+
+    def backward(self, dhs, dc_last=None):
+        """dhs (N, T, H) -> dxs (N, T, D); also sets ``self.dh`` (and ``self.dc``)."""
+        Wx = self.params[0]
+        xs_tm, h0, hs = self.cache
+        T, N, D = xs_tm.shape
+        dhs_tm = dhs.transpose(1, 0, 2)
+        dX = self._steps_backward(dhs_tm, dc_last)                     # (T, N, G*H)
+        dX_flat = dX.reshape(T * N, -1)
+        self.grads[0][...] = xs_tm.reshape(T * N, D).T @ dX_flat
+        self.grads[2][...] = dX_flat.sum(axis=0)
+        return (dX_flat @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)
+
+    def _previous_h(self):
+        """Hidden state entering each step, (T, N, H)."""
+        _, h0, hs = self.cache
+        return np.concatenate([h0[None], hs[:-1]], axis=0)
+
+
+class TimeRNN(TimeRecurrent):
+    """h_t = tanh(x_t Wx + h_{t-1} Wh + b)."""
+
+    def _steps_forward(self, X, h, _c0):
+        Wh = self.params[1]
+        hs = np.empty(X.shape, dtype=X.dtype)
+        for t in range(X.shape[0]):
+            h = np.tanh(X[t] + h @ Wh, out=hs[t])
+        return hs
+
+    def _steps_backward(self, dhs, _dc_last):
+        Wh = self.params[1]
+        hs = self.cache[2]
+        dX = np.empty_like(hs)
+        dh = 0
+        for t in reversed(range(hs.shape[0])):
+            dt = dhs[t] + dh
+            dt *= 1 - hs[t] ** 2
+            dX[t] = dt
+            dh = dt @ Wh.T
+        self.dh = dh
+        T, N, H = hs.shape
+        self.grads[1][...] = self._previous_h().reshape(T * N, H).T @ dX.reshape(T * N, H)
+        return dX
+
+
+class TimeLSTM(TimeRecurrent):
+    """LSTM with fused gates in the book's order f, g, i, o.
+
+    c_t = f * c_{t-1} + g * i ;  h_t = o * tanh(c_t)
+    """
+
+    n_gates = 4
+    has_cell = True
+
+    def _gate_constants(self, H, dtype):
+        """Per-column constants for the fused gate activation, (4H,) each.
+
+        sigmoid(a) = 0.5 * tanh(0.5 a) + 0.5, so all four gates are one tanh:
+        act = tanh(a * scale) * scale + (1 - scale), with scale 0.5 on the
+        sigmoid gates (f, i, o) and 1 on g. The derivative from the output y is
+        d_act/da = y * (one_minus - y) + offset: y (1 - y) for sigmoid gates,
+        1 - y^2 for g.
+        """
+        key = (H, dtype)
+        if getattr(self, "_gate_key", None) != key:
+            scale = np.full(4 * H, 0.5, dtype=dtype)
+            scale[H:2 * H] = 1
+            one_minus = np.ones(4 * H, dtype=dtype)
+            one_minus[H:2 * H] = 0
+            self._gate_consts = (scale, 1 - scale, one_minus, 1 - one_minus)
+            self._gate_key = key
+        return self._gate_consts
+
+    def _steps_forward(self, X, h, c0):
+        T, N, G = X.shape
+        H = G // 4
+        scale, shift, _, _ = self._gate_constants(H, X.dtype)
+        X *= scale                                   # X is our own (T, N, 4H) projection
+        Wh_scaled = self.params[1] * scale
+        c = c0
+        gates = np.empty_like(X)                     # activated f, g, i, o
+        cs = np.empty((T, N, H), dtype=X.dtype)
+        tanh_cs = np.empty_like(cs)
+        hs = np.empty_like(cs)
+        for t in range(T):
+            act = np.matmul(h, Wh_scaled, out=gates[t])
+            act += X[t]
+            np.tanh(act, out=act)
+            act *= scale
+            act += shift
+            f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
+            c = np.multiply(f, c, out=cs[t])
+            c += g * i
+            np.tanh(c, out=tanh_cs[t])
+            h = np.multiply(o, tanh_cs[t], out=hs[t])
+        self.c = cs[-1]
+        self.lstm_cache = (gates, cs, tanh_cs, c0)
+        return hs
+
+    def _steps_backward(self, dhs, dc_last):
+        Wh_T = self.params[1].T
+        gates, cs, tanh_cs, c0 = self.lstm_cache
+        T, N, H = cs.shape
+        _, _, one_minus, offset = self._gate_constants(H, gates.dtype)
+        # everything that does not depend on the recursion, for all T steps at once
+        d_act = (one_minus - gates) * gates + offset               # (T, N, 4H)
+        o_dtanh = (1 - tanh_cs * tanh_cs) * gates[:, :, 3 * H:]   # (T, N, H)
+        c_prev = np.concatenate([c0[None], cs[:-1]], axis=0)
+        dX = np.empty_like(gates)
+        dh = np.zeros((N, H), dtype=cs.dtype)
+        dc = np.zeros_like(dh) if dc_last is None else dc_last
+        for t in reversed(range(T)):
+            act = gates[t]
+            f, g, i = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H]
+            dh_t = dhs[t] + dh
+            ds = dh_t * o_dtanh[t]
+            ds += dc
+            da = dX[t]
+            np.multiply(ds, c_prev[t], out=da[:, :H])
+            np.multiply(ds, i, out=da[:, H:2 * H])
+            np.multiply(ds, g, out=da[:, 2 * H:3 * H])
+            np.multiply(dh_t, tanh_cs[t], out=da[:, 3 * H:])
+            da *= d_act[t]
+            dc = ds * f
+            dh = da @ Wh_T
+        self.dh, self.dc = dh, dc
+        self.grads[1][...] = self._previous_h().reshape(T * N, H).T @ dX.reshape(T * N, 4 * H)
+        return dX
+
+
+class TimeGRU(TimeRecurrent):
+    """GRU with fused gates in the order z, r, n (update, reset, candidate), in one of two forms.
+
+    reset_after=False, the book's (appendix C), the reset gate scales h before the hidden product:
+
+        z = sigmoid(x Wx_z + h Wh_z + b_z)
+        r = sigmoid(x Wx_r + h Wh_r + b_r)
+        n = tanh(x Wx_n + (r * h) Wh_n + b_n)
+        h_t = (1 - z) * h + z * n
+
+    reset_after=True, as cuDNN and PyTorch's nn.GRU: the reset gate scales the hidden product, which
+    has its own bias bh (3H,), and z keeps the old state:
+
+        z = sigmoid(x Wx_z + b_z + h Wh_z + bh_z)
+        r = sigmoid(x Wx_r + b_r + h Wh_r + bh_r)
+        n = tanh(x Wx_n + b_n + r * (h Wh_n + bh_n))
+        h_t = (1 - z) * n + z * h
+
+    PyTorch stacks its gates as [r, z, n] in rows: Wx = weight_ih with its z and r blocks swapped,
+    transposed; likewise Wh from weight_hh, b from bias_ih and bh from bias_hh.
+    Parameters: Wx (D, 3H), Wh (H, 3H), b (3H,), and with reset_after bh (3H,).
+    """
+
+    n_gates = 3
+
+    def __init__(self, Wx, Wh, b, stateful=False, reset_after=False, bh=None):
+        super().__init__(Wx, Wh, b, stateful)
+        self.reset_after = reset_after
+        if reset_after:
+            bh = np.zeros_like(b) if bh is None else bh
+            if bh.shape != b.shape:
+                raise ValueError("bh must have the shape of b %s, got %s" % (b.shape, bh.shape))
+            self.params.append(bh)
+            self.grads.append(np.zeros_like(bh))
+            self.param_names = ("Wx", "Wh", "b", "bh")
+        elif bh is not None:
+            raise ValueError("bh (a recurrent bias) exists only with reset_after=True")
+
+    def _steps_forward(self, X, h, _c0):
+        return self._after_forward(X, h) if self.reset_after else self._book_forward(X, h)
+
+    def _steps_backward(self, dhs, _dc_last):
+        return self._after_backward(dhs) if self.reset_after else self._book_backward(dhs)
+
+    def _book_forward(self, X, h):
+        Wh = self.params[1]
+        T, N, G = X.shape
+        H = G // 3
+        Wh_zr, Wh_h = Wh[:, :2 * H], Wh[:, 2 * H:]
+        zr = np.empty((T, N, 2 * H), dtype=X.dtype)
+        cand = np.empty((T, N, H), dtype=X.dtype)
+        rh = np.empty_like(cand)
+        hs = np.empty_like(cand)
+        for t in range(T):
+            sigmoid(X[t, :, :2 * H] + h @ Wh_zr, out=zr[t])
+            z, r = zr[t, :, :H], zr[t, :, H:]
+            np.multiply(r, h, out=rh[t])
+            np.tanh(X[t, :, 2 * H:] + rh[t] @ Wh_h, out=cand[t])
+            h = np.add(h, z * (cand[t] - h), out=hs[t])
+        self.gru_cache = (zr, cand, rh)
+        return hs
+
+    def _book_backward(self, dhs):
+        Wh = self.params[1]
+        zr, cand, rh = self.gru_cache
+        T, N, H = cand.shape
+        Wh_zr_T, Wh_h_T = Wh[:, :2 * H].T, Wh[:, 2 * H:].T
+        h_prev_all = self._previous_h()
+        dX = np.empty((T, N, 3 * H), dtype=cand.dtype)
+        dh = np.zeros((N, H), dtype=cand.dtype)
+        for t in reversed(range(T)):
+            z, r = zr[t, :, :H], zr[t, :, H:]
+            h_prev = h_prev_all[t]
+            dh_t = dhs[t] + dh
+            da = dX[t]
+            np.multiply(dh_t * z, 1 - cand[t] ** 2, out=da[:, 2 * H:])
+            drh = da[:, 2 * H:] @ Wh_h_T
+            np.multiply(dh_t * (cand[t] - h_prev), z * (1 - z), out=da[:, :H])
+            np.multiply(drh * h_prev, r * (1 - r), out=da[:, H:2 * H])
+            dh = dh_t * (1 - z) + drh * r + da[:, :2 * H] @ Wh_zr_T
+        self.dh = dh
+        dX_flat = dX.reshape(T * N, 3 * H)
+        self.grads[1][:, :2 * H] = h_prev_all.reshape(T * N, H).T @ dX_flat[:, :2 * H]
+        self.grads[1][:, 2 * H:] = rh.reshape(T * N, H).T @ dX_flat[:, 2 * H:]
+        return dX
+
+    def _after_forward(self, X, h):
+        Wh, bh = self.params[1], self.params[3]
+        T, N, G = X.shape
+        H = G // 3
+        zr = np.empty((T, N, 2 * H), dtype=X.dtype)
+        hidden_n = np.empty((T, N, H), dtype=X.dtype)      # h Wh_n + bh_n
+        cand = np.empty_like(hidden_n)
+        hs = np.empty_like(hidden_n)
+        for t in range(T):
+            hidden = h @ Wh + bh                                    # (N, 3H)
+            sigmoid(X[t, :, :2 * H] + hidden[:, :2 * H], out=zr[t])
+            z, r = zr[t, :, :H], zr[t, :, H:]
+            hidden_n[t] = hidden[:, 2 * H:]
+            np.tanh(X[t, :, 2 * H:] + r * hidden_n[t], out=cand[t])
+            h = np.add(cand[t], z * (h - cand[t]), out=hs[t])       # (1 - z) n + z h
+        self.gru_cache = (zr, cand, hidden_n)
+        return hs
+
+    def _after_backward(self, dhs):
+        Wh = self.params[1]
+        zr, cand, hidden_n = self.gru_cache
+        T, N, H = cand.shape
+        h_prev_all = self._previous_h()
+        dX = np.empty((T, N, 3 * H), dtype=cand.dtype)      # gradient of the input pre-activations
+        dhidden = np.empty_like(dX)                          # gradient of h Wh + bh
+        dh = np.zeros((N, H), dtype=cand.dtype)
+        for t in reversed(range(T)):
+            z, r, n = zr[t, :, :H], zr[t, :, H:], cand[t]
+            dh_t = dhs[t] + dh
+            dn = dh_t * (1 - z) * (1 - n * n)
+            dX[t, :, :H] = dh_t * (h_prev_all[t] - n) * z * (1 - z)
+            dX[t, :, H:2 * H] = dn * hidden_n[t] * r * (1 - r)
+            dX[t, :, 2 * H:] = dn
+            dhidden[t, :, :2 * H] = dX[t, :, :2 * H]
+            dhidden[t, :, 2 * H:] = dn * r
+            dh = dh_t * z + dhidden[t] @ Wh.T
+        self.dh = dh
+        dhidden_flat = dhidden.reshape(T * N, 3 * H)
+        self.grads[1][...] = h_prev_all.reshape(T * N, H).T @ dhidden_flat
+        self.grads[3][...] = dhidden_flat.sum(axis=0)
+        return dX
+
+
+class _Cell:
+    """One time step of a Time layer: the book's RNN / LSTM / GRU interface.
+
+    The step runs the matching Time layer with T = 1, so there is a single
+    implementation of every recurrence.
+    """
+
+    time_class = None
+
+    def __init__(self, Wx, Wh, b):
+        self.time = self.time_class(Wx, Wh, b, stateful=True)
+        self.params, self.grads = self.time.params, self.time.grads
+
+    def _run(self, x, h_prev, c_prev=None):
+        self.time.set_state(h_prev, c_prev)
+        return self.time.forward(x[:, None, :])[:, 0, :]
+
+
+class RNN(_Cell):
+    """forward(x (N, D), h_prev (N, H)) -> h_next; backward(dh_next) -> (dx, dh_prev)."""
+
+    time_class = TimeRNN
+
+    def forward(self, x, h_prev):
+        return self._run(x, h_prev)
+
+    def backward(self, dh_next):
+        dx = self.time.backward(dh_next[:, None, :])[:, 0, :]
+        return dx, self.time.dh
+
+
+class GRU(RNN):
+    time_class = TimeGRU
+
+
+class LSTM(_Cell):
+    """forward(x, h_prev, c_prev) -> (h_next, c_next);
+    backward(dh_next, dc_next) -> (dx, dh_prev, dc_prev)."""
+
+    time_class = TimeLSTM
+
+    def forward(self, x, h_prev, c_prev):
+        h = self._run(x, h_prev, c_prev)
+        return h, self.time.c
+
+    def backward(self, dh_next, dc_next):
+        dx = self.time.backward(dh_next[:, None, :], dc_next)[:, 0, :]
+        return dx, self.time.dh, self.time.dc
+
+
+class TimeBidirectional:
+    """Runs one layer left-to-right and another right-to-left; concatenates (N, T, 2H)."""
+
+    def __init__(self, forward_layer, backward_layer):
+        self.fwd, self.bwd = forward_layer, backward_layer
+        self.params = self.fwd.params + self.bwd.params
+        self.grads = self.fwd.grads + self.bwd.grads
+        self.H = None
+
+    def forward(self, xs):
+        o1 = self.fwd.forward(xs)
+        o2 = self.bwd.forward(xs[:, ::-1])[:, ::-1]
+        self.H = o1.shape[2]
+        return np.concatenate((o1, o2), axis=2)
+
+    def backward(self, dhs):
+        H = self.H
+        dxs = self.fwd.backward(dhs[:, :, :H])
+        dxs = dxs + self.bwd.backward(dhs[:, ::-1, H:])[:, ::-1]
+        return dxs
+
+    def reset_state(self):
+        self.fwd.reset_state()
+        self.bwd.reset_state()
+
+
+class TimeBiLSTM(TimeBidirectional):
+    """The book's TimeBiLSTM(Wx1, Wh1, b1, Wx2, Wh2, b2): output (N, T, 2H)."""
+
+    def __init__(self, Wx1, Wh1, b1, Wx2, Wh2, b2, stateful=False):
+        super().__init__(TimeLSTM(Wx1, Wh1, b1, stateful), TimeLSTM(Wx2, Wh2, b2, stateful))
+
+
+# --- RNN with contextual features ------------------------------------------------------------
+# RNN with contextual features (SCRN; Mikolov et al. 2015, "Learning Longer Memory in RNNs").
+#
+# A slow context state s (N, S) is an exponential moving average of projected inputs,
+# and the fast state h (N, H) is a tanh RNN that also reads s:
+#
+#     s_t = (1 - alpha) x_t B + alpha s_{t-1}
+#     h_t = tanh(x_t A + s_t P + h_{t-1} R + b)
+#
+# ``TimeRNNCF`` outputs [h_t ; s_t] (N, T, H + S), so a following TimeAffine computes
+# U h_t + V s_t. Internally the h recurrence is a TimeRNN over [x_t ; s_t] whose input
+# weight stacks A over P.
+
+class TimeContext:
+    """s_t = (1 - alpha) x_t B + alpha s_{t-1}: xs (N, T, D) -> ss (N, T, S). B is (D, S)."""
+
+    param_names = ("B",)
+
+    def __init__(self, B, alpha=0.9, stateful=False):
+        if not 0.0 <= alpha < 1.0:
+            raise ValueError("alpha must be in [0, 1), got %r" % alpha)
+        self.params, self.grads = [B], [np.zeros_like(B)]
+        self.alpha = alpha
+        self.stateful = stateful
+        self.s = None
+        self.ds = None
+        self.xs = None
+
+    def reset_state(self):
+        self.s = None
+
+    def set_state(self, s):
+        self.s = s
+
+    def forward(self, xs):
+        check_ndim(xs, 3, "(N, T, D)", "xs")
+        B, = self.params
+        N, T, D = xs.shape
+        inputs = (xs.reshape(N * T, D) @ B).reshape(N, T, -1) * (1 - self.alpha)
+        s = self.s if (self.stateful and self.s is not None) else np.zeros((N, B.shape[1]), dtype=xs.dtype)
+        ss = np.empty_like(inputs)
+        for t in range(T):
+            s = inputs[:, t] + self.alpha * s
+            ss[:, t] = s
+        self.s = s
+        self.xs = xs
+        return ss
+
+    def backward(self, dss):
+        B, = self.params
+        N, T, S = dss.shape
+        dinputs = np.empty_like(dss)
+        ds = np.zeros((N, S), dtype=dss.dtype)
+        for t in reversed(range(T)):
+            ds = dss[:, t] + ds
+            dinputs[:, t] = ds
+            ds = self.alpha * ds
+        self.ds = ds
+        dinputs *= 1 - self.alpha
+        D = self.xs.shape[2]
+        flat = dinputs.reshape(N * T, S)
+        self.grads[0][...] = self.xs.reshape(N * T, D).T @ flat
+        return (flat @ B.T).reshape(N, T, D)
+
+
+class TimeRNNCF:
+    """xs (N, T, D) -> [hs ; ss] (N, T, H + S). Params: B (D, S), Wx = [A ; P] (D + S, H), R (H, H), b (H,)."""
+
+    def __init__(self, B, Wx, R, b, alpha=0.9, stateful=False):
+        D, S = B.shape
+        if Wx.shape[0] != D + S:
+            raise ValueError("Wx must stack A (D, H) over P (S, H): expected %d rows, got %d" % (D + S, Wx.shape[0]))
+        self.context = TimeContext(B, alpha, stateful)
+        self.rnn = TimeRNN(Wx, R, b, stateful)
+        self.params = self.context.params + self.rnn.params
+        self.grads = self.context.grads + self.rnn.grads
+        self.D = D
+
+    def reset_state(self):
+        self.context.reset_state()
+        self.rnn.reset_state()
+
+    @property
+    def h(self):
+        return self.rnn.h
+
+    @property
+    def c(self):
+        return self.context.s
+
+    def set_state(self, h, s=None):
+        self.rnn.set_state(h)
+        self.context.set_state(s)
+
+    def forward(self, xs):
+        ss = self.context.forward(xs)
+        hs = self.rnn.forward(np.concatenate((xs, ss), axis=2))
+        self.H = hs.shape[2]
+        return np.concatenate((hs, ss), axis=2)
+
+    def backward(self, dout):
+        dhs, dss = dout[:, :, :self.H], dout[:, :, self.H:]
+        dxs_ss = self.rnn.backward(dhs)
+        dxs = dxs_ss[:, :, :self.D]
+        return dxs + self.context.backward(dss + dxs_ss[:, :, self.D:])
+
+
+# --- pooling: sequence -> one vector ----------------------------------------------------------
+# Sequence-to-vector layers for many-to-one models over right-padded batches.
+#
+# xs: (N, T, H); lengths: (N,) true lengths in [1, T]; the output is (N, H).
+
+class _Pooling:
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.cache = None
+
+    @staticmethod
+    def _lengths(xs, lengths):
+        N, T, _ = xs.shape
+        lengths = np.asarray(lengths)
+        if lengths.shape != (N,) or int(lengths.min()) < 1 or int(lengths.max()) > T:
+            raise ValueError("lengths must be (N,) values in [1, %d], got %s" % (T, lengths))
+        return lengths
+
+
+class TimeSelectLast(_Pooling):
+    """h at the last valid step of each row: xs[n, lengths[n] - 1]."""
+
+    def forward(self, xs, lengths):
+        last = self._lengths(xs, lengths) - 1
+        self.cache = (xs.shape, xs.dtype, last)
+        return xs[np.arange(xs.shape[0]), last]
+
+    def backward(self, dout):
+        shape, dtype, last = self.cache
+        dxs = np.zeros(shape, dtype=dtype)
+        dxs[np.arange(shape[0]), last] = dout
+        return dxs
+
+
+class TimeMaskedMean(_Pooling):
+    """Mean over the valid steps of each row (an embedding bag when xs are embeddings)."""
+
+    def forward(self, xs, lengths):
+        lengths = self._lengths(xs, lengths)
+        T = xs.shape[1]
+        weights = (np.arange(T)[None, :] < lengths[:, None]).astype(xs.dtype) / lengths[:, None]
+        self.cache = weights
+        return np.einsum("nt,nth->nh", weights, xs)
+
+    def backward(self, dout):
+        return self.cache[:, :, None] * dout[:, None, :]

@@ -2,7 +2,6 @@
 
 docs: a list of token lists; the term-document matrix X is (M documents, V terms).
 """
-import math
 from collections import Counter
 
 import numpy
@@ -82,8 +81,3 @@ class BM25:
         s = self.scores(query)
         order = numpy.argsort(-s, kind="stable")[:top]
         return [(int(i), float(s[i])) for i in order]
-
-
-def bm25_idf_single(M, df):
-    """Hand-check helper: the BM25 idf of a term in df of M documents."""
-    return math.log((M - df + 0.5) / (df + 0.5) + 1)

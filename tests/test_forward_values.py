@@ -15,8 +15,8 @@ from common.layers import (Affine, Dropout, Embedding, MatMul, ReLU, Sigmoid, Si
                            SoftmaxWithLoss)
 from common.negative_sampling import EmbeddingDot, NegativeSamplingLoss
 from common.np import seed
-from common.pooling import TimeMaskedMean, TimeSelectLast
-from common.rnn_cf import TimeRNNCF
+from common.time_layers import TimeMaskedMean, TimeSelectLast
+from common.time_layers import TimeRNNCF
 from common.time_layers import (TimeAffine, TimeBidirectional, TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN,
                                 TimeSoftmaxWithLoss)
 from common.transformer import LayerNorm, MultiHeadSelfAttention, PositionalEncoding, TransformerBlock

@@ -4,8 +4,8 @@ import pytest
 
 from ch06.sequence_classifier import BagOfWordsClassifier, RnnClassifier
 from common.gradcheck import check_model
-from common.pooling import TimeMaskedMean, TimeSelectLast
-from common.rnn_cf import TimeContext, TimeRNNCF
+from common.time_layers import TimeMaskedMean, TimeSelectLast
+from common.time_layers import TimeContext, TimeRNNCF
 from common.vocab import Vocab
 from dataset import tiny_sentiment
 from tests.helpers import assert_gradients, ids, randn
