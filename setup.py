@@ -8,7 +8,7 @@ setup(
     python_requires=">=3.9",
     install_requires=["numpy>=1.24", "matplotlib>=3.5"],
     extras_require={
-        "test": ["pytest>=7", "tqdm"],
+        "test": ["pytest>=7", "tqdm", "nbclient", "nbformat", "ipykernel"],
         "nlp": ["scikit-learn>=1.2", "nltk>=3.8"],
         "bench": ["torch", "gensim"],
         "gpu": ["cupy-cuda13x>=14"],

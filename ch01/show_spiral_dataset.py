@@ -3,7 +3,7 @@
     python -m ch01.show_spiral_dataset --out spiral.png
 """
 from common.cli import parser
-from common.plot import pyplot, save_figure
+from common.plot import new_figure, save_figure
 from dataset import spiral
 
 
@@ -14,8 +14,7 @@ def main(argv=None):
     x, t = spiral.load_data()
     print("x", x.shape)
     print("t", t.shape)
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = new_figure(figsize=(5, 5))
     for c, marker in zip(range(3), "ox^"):
         pts = x[t.argmax(axis=1) == c]
         ax.scatter(pts[:, 0], pts[:, 1], s=40, marker=marker)

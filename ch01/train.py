@@ -9,7 +9,7 @@ from common.batches import ShuffledBatches
 from common.cli import fit, main_guard, positive_int, run_extra, start_training, training_parser
 from common.np import to_cpu, to_gpu
 from common.optimizer import OPTIMIZERS
-from common.plot import pyplot, save_curve, save_figure
+from common.plot import new_figure, plot_curve, save_figure
 from common.training import Training
 from dataset import spiral
 
@@ -19,14 +19,13 @@ def accuracy(model, x, t):
 
 
 def plot_decision_boundary(model, x, t, path, step=0.01):
-    plt = pyplot()
     x, t = to_cpu(x), to_cpu(t)
     x_min, x_max = x[:, 0].min() - 0.1, x[:, 0].max() + 0.1
     y_min, y_max = x[:, 1].min() - 0.1, x[:, 1].max() + 0.1
     xx, yy = numpy.meshgrid(numpy.arange(x_min, x_max, step), numpy.arange(y_min, y_max, step))
     grid = numpy.c_[xx.ravel(), yy.ravel()].astype(numpy.float32)
     z = to_cpu(model.predict(to_gpu(grid))).argmax(axis=1).reshape(xx.shape)
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = new_figure(figsize=(5, 5))
     ax.contourf(xx, yy, z, alpha=0.3)
     for c, marker in zip(range(t.shape[1]), "ox^"):
         pts = x[t.argmax(axis=1) == c]
@@ -50,7 +49,8 @@ def main(argv=None):
     acc = accuracy(model, x, t)
     print("train accuracy: %.3f" % acc)
     if run:
-        save_curve(run.file("loss.png"), training.interval_history, "iterations (x%d)" % args.eval_interval, "loss")
+        plot_curve(training.interval_history, "iterations (x%d)" % args.eval_interval, "loss",
+                   path=run.file("loss.png"))
         plot_decision_boundary(model, x, t, run.file("decision_boundary.png"))
         run.append({"kind": "result", "train_accuracy": acc})
     return acc

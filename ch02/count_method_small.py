@@ -7,7 +7,7 @@ import numpy
 
 from ch02.toy import load
 from common.cli import parser
-from common.plot import pyplot, save_figure
+from common.plot import new_figure, save_figure
 from common.text import cos_similarity, create_co_matrix, most_similar, ppmi
 
 
@@ -26,8 +26,7 @@ def main(argv=None):
     print("PPMI\n", W)
     U, S, V = numpy.linalg.svd(W)
     print("\nsingular values", S)
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5, 4))
+    fig, ax = new_figure(figsize=(5, 4))
     for word, i in word_to_id.items():
         ax.annotate(word, (U[i, 0], U[i, 1]))
     ax.scatter(U[:, 0], U[:, 1], alpha=0.5)

@@ -7,7 +7,7 @@ import os
 import numpy
 
 from common.cli import non_negative_int, parser, positive_int
-from common.plot import pyplot, save_figure
+from common.plot import new_figure, save_figure
 from common.vectors_io import load_word_vectors
 
 
@@ -23,8 +23,7 @@ def project(vectors, method, seed=0):
 
 def plot(vectors, labels, method, path=None, seed=0):
     xy = project(numpy.asarray(vectors, dtype=numpy.float64), method, seed)
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(9, 9))
+    fig, ax = new_figure(figsize=(9, 9))
     ax.scatter(xy[:, 0], xy[:, 1], s=4, alpha=0.5)
     for (x, y), word in zip(xy, labels):
         ax.annotate(word, (x, y), fontsize=7)

@@ -10,7 +10,7 @@ import sys
 
 from ch05 import train_char_rnn
 from common.cli import main_guard
-from common.plot import save_curve
+from common.plot import plot_curve
 
 CELLS = ("rnn", "rnncf")
 
@@ -34,8 +34,8 @@ def main(argv=None):
                                  "--hidden-size", str(args.hidden_size)]
         curves[cell] = [r["valid"] for r in train_char_rnn.main(cell_argv)]
     if not args.dry_run:
-        save_curve(os.path.join(args.out_dir, "rnn_vs_rnncf_valid.png"), [curves["rnn"], curves["rnncf"]],
-                   "epoch", "validation perplexity", labels=["RNN", "RNN-CF"])
+        plot_curve([curves["rnn"], curves["rnncf"]], "epoch", "validation perplexity", labels=["RNN", "RNN-CF"],
+                   path=os.path.join(args.out_dir, "rnn_vs_rnncf_valid.png"))
     for cell, ppl in curves.items():
         print("%-6s best validation perplexity %.3f" % (cell, min(ppl)))
     return curves

@@ -9,7 +9,7 @@ from common.batches import BPTTBatches
 from common.cli import fit, main_guard, positive_int, run_extra, start_training, training_parser
 from common.evaluation import perplexity
 from common.optimizer import SGD
-from common.plot import save_curve
+from common.plot import plot_curve
 from common.training import Training
 from dataset import ptb
 
@@ -31,7 +31,7 @@ def main(argv=None):
     history = fit(training, args, run)
     ppls = [perplexity(r["train_loss"]) for r in history]
     if run:
-        save_curve(run.file("perplexity.png"), ppls, "epochs", "perplexity")
+        plot_curve(ppls, "epochs", "perplexity", path=run.file("perplexity.png"))
         run.append({"kind": "result", "train_perplexity": ppls})
     return ppls
 

@@ -13,7 +13,7 @@ from common.cli import (fit, fraction, main_guard, positive_float, positive_int,
 from common.evaluation import Perplexity, perplexity
 from common.generation import sample_text
 from common.optimizer import Adam
-from common.plot import save_curve
+from common.plot import plot_curve
 from common.training import Training
 from dataset.text_corpus import load_chars
 
@@ -70,9 +70,9 @@ def main(argv=None):
                         plateau_decay=args.decay, run=run, extra=run_extra(args, id_to_char), report="perplexity")
     history = fit(training, args, run)
     if run:
-        save_curve(run.file("char_%s_perplexity.png" % args.cell),
-                   [[perplexity(r["train_loss"]) for r in history], [r["valid"] for r in history]],
-                   "epoch", "perplexity (per character)", labels=["train", "valid"], title="char %s" % args.cell)
+        plot_curve([[perplexity(r["train_loss"]) for r in history], [r["valid"] for r in history]],
+                   "epoch", "perplexity (per character)", labels=["train", "valid"], title="char %s" % args.cell,
+                   path=run.file("char_%s_perplexity.png" % args.cell))
     report_sample(model, args, char_to_id, id_to_char, training, run)
     return history
 

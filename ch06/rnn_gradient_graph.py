@@ -9,7 +9,7 @@ import numpy
 
 from common.cli import parser
 from common.grad_utils import clip_grads, global_norm
-from common.plot import save_curve
+from common.plot import plot_curve
 
 
 def gradient_norms(scale, N=2, H=3, T=20, seed=3):
@@ -34,8 +34,8 @@ def main(argv=None):
         print("W_h = %.1f * randn: largest singular value %.2f; |dh| step 1 %.3g -> step 20 %.3g"
               % (scale, sigma, norms[0], norms[-1]))
     if not args.dry_run:
-        save_curve(args.out, [curves[1.0], curves[0.5]], "time step", "norm of dh",
-                   labels=["W_h = randn (explodes)", "W_h = 0.5 randn (vanishes)"])
+        plot_curve([curves[1.0], curves[0.5]], "time step", "norm of dh",
+                   labels=["W_h = randn (explodes)", "W_h = 0.5 randn (vanishes)"], path=args.out)
     grads = [numpy.random.RandomState(0).rand(3, 3) * 10, numpy.random.RandomState(1).rand(3, 3) * 10]
     before = clip_grads(grads, max_norm=5.0)
     print("clip_grads: global norm %.2f -> %.2f (max_norm 5.0)" % (before, global_norm(grads)))

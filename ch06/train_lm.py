@@ -16,7 +16,7 @@ from common.cli import at_least_one, fit, fraction, positive_int, run_extra, sta
 from common.evaluation import Perplexity
 from common.np import to_gpu
 from common.optimizer import SGD
-from common.plot import save_curve
+from common.plot import plot_curve
 from common.training import Training
 from dataset import ptb
 
@@ -60,8 +60,8 @@ def main(argv, module, doc, **defaults):
                         report="perplexity")
     fit(training, args, run)
     if run:
-        save_curve(run.file("train_perplexity.png"), training.interval_history,
-                   "iterations (x%d)" % args.eval_interval, "perplexity")
+        plot_curve(training.interval_history, "iterations (x%d)" % args.eval_interval, "perplexity",
+                   path=run.file("train_perplexity.png"))
         if training.best_epoch is not None:
             load_params_into(model, run.best)
     test_ppl = Perplexity(test, batch_size=10, time_size=args.time_size)(model)

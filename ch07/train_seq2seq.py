@@ -13,7 +13,7 @@ from common.cli import fit, main_guard, positive_float, positive_int, run_extra,
 from common.evaluation import Seq2seqAccuracy
 from common.np import to_gpu
 from common.optimizer import Adam
-from common.plot import save_curve
+from common.plot import plot_curve
 from common.training import Training
 from dataset import sequence
 
@@ -84,7 +84,7 @@ def main(argv=None, module="ch07.train_seq2seq", doc=__doc__, models=MODELS, **d
     if evaluator.guesses is not None:
         show_examples(x_test, t_test, evaluator.guesses, id_to_char, args.reverse)
     if run:
-        save_curve(run.file("accuracy.png"), accs, "epochs", "accuracy", ylim=(-0.05, 1.05))
+        plot_curve(accs, "epochs", "accuracy", ylim=(-0.05, 1.05), path=run.file("accuracy.png"))
         run.append({"kind": "result", "accuracy": accs[-1], "best_accuracy": training.best,
                     "best_epoch": training.best_epoch})
     return accs

@@ -9,7 +9,7 @@ import numpy
 from common.checkpoint import load_model, read_checkpoint
 from common.cli import parser, positive_int
 from common.np import to_cpu, to_gpu
-from common.plot import pyplot, save_figure
+from common.plot import new_figure, save_figure
 from dataset import sequence
 
 
@@ -34,8 +34,7 @@ def main(argv=None):
     weights = to_cpu(model.decoder.attention_weights)
     if reverse:
         weights = weights[:, :, ::-1]          # columns back in reading order
-    plt = pyplot()
-    fig, axes = plt.subplots(1, args.samples, figsize=(6 * args.samples, 4))
+    fig, axes = new_figure(args.samples, figsize=(6 * args.samples, 4))
     for ax, q, a, w in zip(numpy.atleast_1d(axes), x_test[idx], answers, weights):
         ax.pcolor(w, cmap="Greys_r", vmin=0, vmax=1)
         ax.set_xticks(numpy.arange(len(q)) + 0.5)

@@ -1,23 +1,31 @@
-"""Headless plotting helpers: every figure is written to a file, never shown."""
+"""Plotting helpers that never touch matplotlib's backend.
+
+Figures are built as ``matplotlib.figure.Figure`` objects, outside pyplot: a script can
+save them with no display, and in a notebook a figure shows inline exactly once (returned as
+a cell's value, or through ``show``). Nothing here calls ``matplotlib.use`` or ``pyplot.show``.
+"""
 import os
+import sys
 
 from common.atomic import atomic_open
 
 
-def pyplot():
-    """matplotlib.pyplot with the non-interactive Agg backend."""
-    import matplotlib
+def new_figure(ncols=1, figsize=(6, 4)):
+    """(fig, ax) or (fig, [ax, ...]) for ``ncols`` side-by-side axes, not registered with pyplot."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    if in_notebook():
+        _register_inline_figures()
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(1, ncols)
 
-    return plt
 
+def plot_curve(ys, xlabel, ylabel, xs=None, ylim=None, labels=None, title=None, path=None):
+    """One curve (ys a list of numbers) or several (ys a list of lists); saved when ``path`` is given.
 
-def save_curve(path, ys, xlabel, ylabel, xs=None, ylim=None, labels=None, title=None):
-    """Plot one curve (ys is a list of numbers) or several (ys is a list of lists)."""
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6, 4))
+    Returns the Figure.
+    """
+    fig, ax = new_figure()
     series = ys if ys and isinstance(ys[0], (list, tuple)) else [ys]
     for k, y in enumerate(series):
         x = xs if xs is not None else range(1, len(y) + 1)
@@ -30,13 +38,39 @@ def save_curve(path, ys, xlabel, ylabel, xs=None, ylim=None, labels=None, title=
         ax.legend()
     if title:
         ax.set_title(title)
-    save_figure(fig, path)
+    if path:
+        save_figure(fig, path)
+    return fig
 
 
 def save_figure(fig, path):
-    """Write ``fig`` to ``path`` (the format from its extension), atomically, and close it."""
+    """Write ``fig`` to ``path`` (the format from its extension), atomically."""
     fig.tight_layout()
     with atomic_open(path, "wb") as f:
         fig.savefig(f, dpi=100, format=os.path.splitext(path)[1][1:] or "png")
-    pyplot().close(fig)
     print("saved %s" % path)
+    return path
+
+
+def in_notebook():
+    """True inside a Jupyter/IPython kernel (where figures can be shown inline)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def _register_inline_figures():
+    """Let the notebook render Figure objects as PNG (what ``%matplotlib inline`` does; the backend is untouched)."""
+    from IPython.core.pylabtools import select_figure_formats
+
+    select_figure_formats(sys.modules["IPython"].get_ipython(), {"png"})
+
+
+def show(fig):
+    """Show ``fig`` inline in a notebook; elsewhere say how to save it (there may be no display)."""
+    if in_notebook():
+        from IPython.display import display
+
+        display(fig)
+    else:
+        print("(not in a notebook: pass a path to save the figure)")

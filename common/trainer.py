@@ -7,7 +7,7 @@ the read position continue where the previous call stopped.
 import random
 
 from common.batches import BPTTBatches, ShuffledBatches
-from common.plot import save_curve
+from common.plot import plot_curve, show
 from common.training import Stepper, Training  # noqa: F401  (Stepper: one optimisation step)
 
 
@@ -52,8 +52,10 @@ class Trainer:
         return [r["train_loss"] for r in self.training.history] if self.training else []
 
     def plot(self, path=None, ylim=None):
-        save_curve(path or self.report + ".png", self.history, "iterations (x%s)" % self.eval_interval,
-                   self.report, ylim=ylim)
+        """The book's plot of ``loss_list``: shown inline in a notebook, written to ``path`` when given."""
+        fig = plot_curve(self.history, "iterations (x%s)" % self.eval_interval, self.report, ylim=ylim, path=path)
+        if path is None:
+            show(fig)
 
 
 class RnnlmTrainer(Trainer):
