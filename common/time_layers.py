@@ -209,85 +209,71 @@ class TimeRNN(TimeRecurrent):
 
 
 class TimeLSTM(TimeRecurrent):
-    """LSTM with fused gates in the book's order f, g, i, o.
+    """LSTM: xs (N, T, D) -> hs (N, T, H), gates fused in the book's column order f, g, i, o.
 
-    c_t = f * c_{t-1} + g * i ;  h_t = o * tanh(c_t)
+    At every step, with a = x_t Wx + h_{t-1} Wh + b (N, 4H) cut into four (N, H) blocks:
+
+        f = sigmoid(a_f)                forget gate
+        g = tanh(a_g)                   candidate memory
+        i = sigmoid(a_i)                input gate
+        o = sigmoid(a_o)                output gate
+        c_t = f * c_{t-1} + g * i
+        h_t = o * tanh(c_t)
     """
 
     n_gates = 4
     has_cell = True
 
-    def _gate_constants(self, H, dtype):
-        """Per-column constants for the fused gate activation, (4H,) each.
-
-        sigmoid(a) = 0.5 * tanh(0.5 a) + 0.5, so all four gates are one tanh:
-        act = tanh(a * scale) * scale + (1 - scale), with scale 0.5 on the
-        sigmoid gates (f, i, o) and 1 on g. The derivative from the output y is
-        d_act/da = y * (one_minus - y) + offset: y (1 - y) for sigmoid gates,
-        1 - y^2 for g.
-        """
-        key = (H, dtype)
-        if getattr(self, "_gate_key", None) != key:
-            scale = np.full(4 * H, 0.5, dtype=dtype)
-            scale[H:2 * H] = 1
-            one_minus = np.ones(4 * H, dtype=dtype)
-            one_minus[H:2 * H] = 0
-            self._gate_consts = (scale, 1 - scale, one_minus, 1 - one_minus)
-            self._gate_key = key
-        return self._gate_consts
-
-    def _steps_forward(self, X, h, c0):
+    def _steps_forward(self, X, h, c):
+        Wh = self.params[1]
         T, N, G = X.shape
         H = G // 4
-        scale, shift, _, _ = self._gate_constants(H, X.dtype)
-        X *= scale                                   # X is our own (T, N, 4H) projection
-        Wh_scaled = self.params[1] * scale
-        c = c0
-        gates = np.empty_like(X)                     # activated f, g, i, o
+        gates = np.empty_like(X)                     # f, g, i, o of every step, (T, N, 4H)
         cs = np.empty((T, N, H), dtype=X.dtype)
         tanh_cs = np.empty_like(cs)
         hs = np.empty_like(cs)
+        c0 = c
         for t in range(T):
-            act = np.matmul(h, Wh_scaled, out=gates[t])
-            act += X[t]
-            np.tanh(act, out=act)
-            act *= scale
-            act += shift
-            f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
-            c = np.multiply(f, c, out=cs[t])
-            c += g * i
-            np.tanh(c, out=tanh_cs[t])
-            h = np.multiply(o, tanh_cs[t], out=hs[t])
+            a = X[t] + h @ Wh
+            f = sigmoid(a[:, :H], out=gates[t, :, :H])
+            g = np.tanh(a[:, H:2 * H], out=gates[t, :, H:2 * H])
+            i = sigmoid(a[:, 2 * H:3 * H], out=gates[t, :, 2 * H:3 * H])
+            o = sigmoid(a[:, 3 * H:], out=gates[t, :, 3 * H:])
+            c = cs[t] = f * c + g * i
+            tanh_cs[t] = np.tanh(c)
+            h = hs[t] = o * tanh_cs[t]
         self.c = cs[-1]
         self.lstm_cache = (gates, cs, tanh_cs, c0)
         return hs
 
     def _steps_backward(self, dhs, dc_last):
-        Wh_T = self.params[1].T
+        """Back through the steps; with s the gradient reaching c_t (from h_t and from c_{t+1}):
+
+            ds   = dh_t * o * (1 - tanh(c_t)^2) + dc_{t+1}
+            da_f = ds * c_{t-1} * f (1 - f)
+            da_g = ds * i * (1 - g^2)
+            da_i = ds * g * i (1 - i)
+            da_o = dh_t * tanh(c_t) * o (1 - o)
+            dc_t = ds * f
+            dh_{t-1} = da Wh^T
+        """
+        Wh = self.params[1]
         gates, cs, tanh_cs, c0 = self.lstm_cache
         T, N, H = cs.shape
-        _, _, one_minus, offset = self._gate_constants(H, gates.dtype)
-        # everything that does not depend on the recursion, for all T steps at once
-        d_act = (one_minus - gates) * gates + offset               # (T, N, 4H)
-        o_dtanh = (1 - tanh_cs * tanh_cs) * gates[:, :, 3 * H:]   # (T, N, H)
         c_prev = np.concatenate([c0[None], cs[:-1]], axis=0)
-        dX = np.empty_like(gates)
+        dX = np.empty_like(gates)                    # da of every step, (T, N, 4H)
         dh = np.zeros((N, H), dtype=cs.dtype)
         dc = np.zeros_like(dh) if dc_last is None else dc_last
         for t in reversed(range(T)):
-            act = gates[t]
-            f, g, i = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H]
+            f, g, i, o = (gates[t, :, k * H:(k + 1) * H] for k in range(4))
             dh_t = dhs[t] + dh
-            ds = dh_t * o_dtanh[t]
-            ds += dc
-            da = dX[t]
-            np.multiply(ds, c_prev[t], out=da[:, :H])
-            np.multiply(ds, i, out=da[:, H:2 * H])
-            np.multiply(ds, g, out=da[:, 2 * H:3 * H])
-            np.multiply(dh_t, tanh_cs[t], out=da[:, 3 * H:])
-            da *= d_act[t]
+            ds = dh_t * ((1 - tanh_cs[t] * tanh_cs[t]) * o) + dc
+            dX[t, :, :H] = ds * c_prev[t] * ((1 - f) * f)
+            dX[t, :, H:2 * H] = ds * i * (1 - g * g)
+            dX[t, :, 2 * H:3 * H] = ds * g * ((1 - i) * i)
+            dX[t, :, 3 * H:] = dh_t * tanh_cs[t] * ((1 - o) * o)
             dc = ds * f
-            dh = da @ Wh_T
+            dh = dX[t] @ Wh.T
         self.dh, self.dc = dh, dc
         self.grads[1][...] = self._previous_h().reshape(T * N, H).T @ dX.reshape(T * N, 4 * H)
         return dX

@@ -35,3 +35,12 @@ def test_gemm_floor_lists_every_product_of_a_step():
     flops = sum(2 * m * k * n * count for _, m, k, n, count in products)
     # output layer: 3 products of 700 x 100 x 10,000; LSTM: 4 batched + 2 x 35 per-step products
     assert flops == 3 * 2 * 700 * 100 * 10000 + 4 * 2 * 700 * 100 * 400 + 2 * 35 * 2 * 20 * 100 * 400
+
+
+def test_readable_and_fused_lstm_are_bit_identical():
+    import numpy
+    from benchmarks.lstm_forms import identical
+    from ch06.rnnlm import BetterRnnlm
+    rng = numpy.random.default_rng(0)
+    xs, ts = rng.integers(0, 30, (3, 6)), rng.integers(0, 30, (3, 6))
+    assert identical(lambda: BetterRnnlm(30, 8, 8, rng=numpy.random.default_rng(1)), xs, ts)

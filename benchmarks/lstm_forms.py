@@ -1,0 +1,161 @@
+"""Is a fused LSTM worth keeping? Times whole training steps of Rnnlm and BetterRnnlm with the
+readable TimeLSTM (common/time_layers.py, one equation per line) and with a fused variant (all four
+gates through one tanh, recursion-free derivatives hoisted out of the backward loop), in alternation.
+
+    python -m benchmarks.lstm_forms --rounds 5
+
+The library keeps a fused path only if it is at least 10% faster on a whole step; it also checks
+that the two forms give bit-identical losses and gradients.
+"""
+import argparse
+import time
+
+import numpy
+
+from ch06.rnnlm import BetterRnnlm, Rnnlm
+from common.np import np, seed
+from common.optimizer import SGD
+from common.time_layers import TimeLSTM
+from common.training import Stepper
+from dataset import ptb
+
+
+class FusedTimeLSTM(TimeLSTM):
+    """LSTM with fused gates in the book's order f, g, i, o.
+
+    c_t = f * c_{t-1} + g * i ;  h_t = o * tanh(c_t)
+    """
+
+    def _gate_constants(self, H, dtype):
+        """Per-column constants for the fused gate activation, (4H,) each.
+
+        sigmoid(a) = 0.5 * tanh(0.5 a) + 0.5, so all four gates are one tanh:
+        act = tanh(a * scale) * scale + (1 - scale), with scale 0.5 on the
+        sigmoid gates (f, i, o) and 1 on g. The derivative from the output y is
+        d_act/da = y * (one_minus - y) + offset: y (1 - y) for sigmoid gates,
+        1 - y^2 for g.
+        """
+        key = (H, dtype)
+        if getattr(self, "_gate_key", None) != key:
+            scale = np.full(4 * H, 0.5, dtype=dtype)
+            scale[H:2 * H] = 1
+            one_minus = np.ones(4 * H, dtype=dtype)
+            one_minus[H:2 * H] = 0
+            self._gate_consts = (scale, 1 - scale, one_minus, 1 - one_minus)
+            self._gate_key = key
+        return self._gate_consts
+
+    def _steps_forward(self, X, h, c0):
+        T, N, G = X.shape
+        H = G // 4
+        scale, shift, _, _ = self._gate_constants(H, X.dtype)
+        X *= scale                                   # X is our own (T, N, 4H) projection
+        Wh_scaled = self.params[1] * scale
+        c = c0
+        gates = np.empty_like(X)                     # activated f, g, i, o
+        cs = np.empty((T, N, H), dtype=X.dtype)
+        tanh_cs = np.empty_like(cs)
+        hs = np.empty_like(cs)
+        for t in range(T):
+            act = np.matmul(h, Wh_scaled, out=gates[t])
+            act += X[t]
+            np.tanh(act, out=act)
+            act *= scale
+            act += shift
+            f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
+            c = np.multiply(f, c, out=cs[t])
+            c += g * i
+            np.tanh(c, out=tanh_cs[t])
+            h = np.multiply(o, tanh_cs[t], out=hs[t])
+        self.c = cs[-1]
+        self.lstm_cache = (gates, cs, tanh_cs, c0)
+        return hs
+
+    def _steps_backward(self, dhs, dc_last):
+        Wh_T = self.params[1].T
+        gates, cs, tanh_cs, c0 = self.lstm_cache
+        T, N, H = cs.shape
+        _, _, one_minus, offset = self._gate_constants(H, gates.dtype)
+        # everything that does not depend on the recursion, for all T steps at once
+        d_act = (one_minus - gates) * gates + offset               # (T, N, 4H)
+        o_dtanh = (1 - tanh_cs * tanh_cs) * gates[:, :, 3 * H:]   # (T, N, H)
+        c_prev = np.concatenate([c0[None], cs[:-1]], axis=0)
+        dX = np.empty_like(gates)
+        dh = np.zeros((N, H), dtype=cs.dtype)
+        dc = np.zeros_like(dh) if dc_last is None else dc_last
+        for t in reversed(range(T)):
+            act = gates[t]
+            f, g, i = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H]
+            dh_t = dhs[t] + dh
+            ds = dh_t * o_dtanh[t]
+            ds += dc
+            da = dX[t]
+            np.multiply(ds, c_prev[t], out=da[:, :H])
+            np.multiply(ds, i, out=da[:, H:2 * H])
+            np.multiply(ds, g, out=da[:, 2 * H:3 * H])
+            np.multiply(dh_t, tanh_cs[t], out=da[:, 3 * H:])
+            da *= d_act[t]
+            dc = ds * f
+            dh = da @ Wh_T
+        self.dh, self.dc = dh, dc
+        self.grads[1][...] = self._previous_h().reshape(T * N, H).T @ dX.reshape(T * N, 4 * H)
+        return dX
+
+
+def use_form(model, cls):
+    for layer in model.layers:
+        if isinstance(layer, TimeLSTM):
+            layer.__class__ = cls
+
+
+def step_seconds(model, xs, ts, steps):
+    stepper = Stepper(model, SGD(0.1))
+    start = time.perf_counter()
+    for _ in range(steps):
+        model.forward(xs, ts)
+        stepper.step(0.25)
+    return (time.perf_counter() - start) / steps
+
+
+def identical(make, xs, ts):
+    """Loss and every gradient of one step, readable vs fused, compared bit for bit."""
+    out = []
+    for cls in (TimeLSTM, FusedTimeLSTM):
+        seed(0)
+        model = make()
+        use_form(model, cls)
+        loss = model.forward(xs, ts)
+        model.backward()
+        out.append([numpy.asarray(loss)] + [numpy.array(getattr(g, "values", g)) for g in model.grads])
+    return all(numpy.array_equal(a, b) for a, b in zip(*out))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=5, help="alternating rounds (the median is reported)")
+    p.add_argument("--steps", type=int, default=5, help="training steps timed per round and form")
+    args = p.parse_args(argv)
+    corpus, word_to_id, _ = ptb.load_data("train")
+    V = len(word_to_id)
+    xs, ts = np.asarray(corpus[:700].reshape(20, 35)), np.asarray(corpus[1:701].reshape(20, 35))
+    models = {"Rnnlm (LSTM 100)": lambda: Rnnlm(V, 100, 100, rng=numpy.random.default_rng(0)),
+              "BetterRnnlm (2 x LSTM 650)": lambda: BetterRnnlm(V, 650, 650, rng=numpy.random.default_rng(0))}
+    print("%-28s %12s %12s %8s %10s" % ("model (batch 20, T 35)", "readable ms", "fused ms", "ratio", "identical"))
+    for name, make in models.items():
+        same = identical(make, xs, ts)
+        times = {TimeLSTM: [], FusedTimeLSTM: []}
+        built = {}
+        for cls in times:
+            built[cls] = make()
+            use_form(built[cls], cls)
+            step_seconds(built[cls], xs, ts, 1)                  # warm-up
+        for _ in range(args.rounds):
+            for cls in times:
+                time.sleep(0.3)                                  # let BLAS threads settle between arms
+                times[cls].append(step_seconds(built[cls], xs, ts, args.steps))
+        readable, fused = (1000 * float(numpy.median(times[c])) for c in (TimeLSTM, FusedTimeLSTM))
+        print("%-28s %12.1f %12.1f %8.3f %10s" % (name, readable, fused, readable / fused, same))
+
+
+if __name__ == "__main__":
+    main()
