@@ -1,7 +1,7 @@
 """TwoLayerNet: Affine -> Sigmoid -> Affine -> SoftmaxWithLoss (book 1.4). x (N, D) -> scores (N, C)."""
 from common.base_model import BaseModel
 from common.init import randn, zeros
-from common.layers import Affine, Sigmoid, SoftmaxWithLoss
+from common.layers import Affine, Sigmoid, SoftmaxWithLoss, collect_params
 
 
 class TwoLayerNet(BaseModel):
@@ -10,10 +10,7 @@ class TwoLayerNet(BaseModel):
         self.layers = [Affine(randn(I, H, scale=0.01, rng=rng, dtype=dtype), zeros(H, dtype=dtype)), Sigmoid(),
                        Affine(randn(H, O, scale=0.01, rng=rng, dtype=dtype), zeros(O, dtype=dtype))]
         self.loss_layer = SoftmaxWithLoss()
-        self.params, self.grads = [], []
-        for layer in self.layers:
-            self.params += layer.params
-            self.grads += layer.grads
+        self.params, self.grads = collect_params(*self.layers)
 
     def predict(self, x):
         for layer in self.layers:

@@ -4,7 +4,7 @@ contexts (N, 2, V) one-hot, target (N, V) one-hot; W_in (V, H), W_out (H, V).
 """
 from common.base_model import BaseModel
 from common.init import randn
-from common.layers import MatMul, SoftmaxWithLoss
+from common.layers import MatMul, SoftmaxWithLoss, collect_params
 
 
 class SimpleCBOW(BaseModel):
@@ -16,8 +16,7 @@ class SimpleCBOW(BaseModel):
         self.out_layer = MatMul(W_out)
         self.loss_layer = SoftmaxWithLoss()
         layers = [self.in_layer0, self.in_layer1, self.out_layer]
-        self.params = [p for l in layers for p in l.params]
-        self.grads = [g for l in layers for g in l.grads]
+        self.params, self.grads = collect_params(*layers)
         self.word_vecs = W_in
 
     def forward(self, contexts, target):
@@ -36,8 +35,7 @@ class SimpleSkipGram(BaseModel):
         self.in_layer = MatMul(randn(V, H, scale=0.01, rng=rng, dtype=dtype))
         self.out_layer = MatMul(randn(H, V, scale=0.01, rng=rng, dtype=dtype))
         self.loss_layers = [SoftmaxWithLoss(), SoftmaxWithLoss()]
-        self.params = self.in_layer.params + self.out_layer.params
-        self.grads = self.in_layer.grads + self.out_layer.grads
+        self.params, self.grads = collect_params(self.in_layer, self.out_layer)
         self.word_vecs = self.in_layer.params[0]
 
     def forward(self, contexts, target):

@@ -1,7 +1,7 @@
 """Shared parts of the word2vec models: W_in / W_out tables and the negative-sampling loss."""
 from common.base_model import BaseModel
 from common.init import randn
-from common.layers import Embedding
+from common.layers import Embedding, collect_params
 from common.negative_sampling import NegativeSamplingLoss
 
 
@@ -23,8 +23,7 @@ class Word2Vec(BaseModel):
         self.in_layer = Embedding(W_in)
         self.ns_loss = NegativeSamplingLoss(W_out, corpus, power=0.75, sample_size=sample_size, seed=seed,
                                             counts=word_counts)
-        self.params = self.in_layer.params + self.ns_loss.params
-        self.grads = self.in_layer.grads + self.ns_loss.grads
+        self.params, self.grads = collect_params(self.in_layer, self.ns_loss)
         self.word_vecs = W_in
 
     def config(self):

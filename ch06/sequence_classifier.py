@@ -6,7 +6,7 @@ the word vectors (the bag-of-words baseline of the IMDB tutorial).
 """
 from common.base_model import BaseModel
 from common.init import randn, xavier, zeros
-from common.layers import Affine, Dropout, SoftmaxWithLoss
+from common.layers import Affine, Dropout, SoftmaxWithLoss, collect_params
 from common.time_layers import TimeMaskedMean, TimeSelectLast
 from common.time_layers import TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN
 
@@ -14,14 +14,15 @@ CELLS = {"rnn": (TimeRNN, 1), "lstm": (TimeLSTM, 4), "gru": (TimeGRU, 3)}
 
 
 class _Classifier(BaseModel):
-    def _collect(self, layers):
-        self.params, self.grads = [], []
-        for layer in layers:
-            self.params += layer.params
-            self.grads += layer.grads
+    def forward(self, ids, lengths, labels, train_flg=None):
+        """Mean loss; ``train_flg`` None keeps the model's mode (``train()`` / ``eval()``)."""
+        return self.loss_layer.forward(self.predict(ids, lengths, self.training if train_flg is None else train_flg),
+                                       labels)
 
-    def forward(self, ids, lengths, labels, train_flg=True):
-        return self.loss_layer.forward(self.predict(ids, lengths, train_flg), labels)
+    def predict(self, ids, lengths, train_flg=False):
+        """Class scores (N, C) of right-padded ids (N, T) with true lengths (N,)."""
+        with self.mode(train_flg):
+            return self._scores(ids, lengths)
 
     def backward(self, dout=1):
         dout = self.out.backward(self.loss_layer.backward(dout))
@@ -39,10 +40,9 @@ class RnnClassifier(_Classifier):
         self.dropout = Dropout(dropout)
         self.out = Affine(xavier(H, n_classes, rng, dtype), zeros(n_classes, dtype=dtype))
         self.loss_layer = SoftmaxWithLoss()
-        self._collect([self.embed, self.rnn, self.out])
+        self.params, self.grads = collect_params(self.embed, self.rnn, self.out)
 
-    def predict(self, ids, lengths, train_flg=False):
-        self.dropout.train_flg = train_flg
+    def _scores(self, ids, lengths):
         h = self.select.forward(self.rnn.forward(self.embed.forward(ids)), lengths)
         return self.out.forward(self.dropout.forward(h))
 
@@ -56,9 +56,9 @@ class BagOfWordsClassifier(_Classifier):
         self.pool = TimeMaskedMean()
         self.out = Affine(xavier(wordvec_size, n_classes, rng, dtype), zeros(n_classes, dtype=dtype))
         self.loss_layer = SoftmaxWithLoss()
-        self._collect([self.embed, self.out])
+        self.params, self.grads = collect_params(self.embed, self.out)
 
-    def predict(self, ids, lengths, train_flg=False):
+    def _scores(self, ids, lengths):
         return self.out.forward(self.pool.forward(self.embed.forward(ids), lengths))
 
     def _backward_features(self, dout):

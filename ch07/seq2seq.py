@@ -5,6 +5,7 @@ from common.base_model import BaseModel
 from common.init import randn, xavier, zeros
 from common.np import np
 from common.time_layers import TimeAffine, TimeEmbedding, TimeLSTM, TimeSoftmaxWithLoss
+from common.layers import collect_params
 
 
 def lstm_weights(D, H, rng, dtype="f"):
@@ -18,8 +19,7 @@ class Encoder:
         V, D, H = vocab_size, wordvec_size, hidden_size
         self.embed = TimeEmbedding(randn(V, D, scale=0.01, rng=rng, dtype=dtype))
         self.lstm = TimeLSTM(*lstm_weights(D, H, rng, dtype), stateful=False)
-        self.params = self.embed.params + self.lstm.params
-        self.grads = self.embed.grads + self.lstm.grads
+        self.params, self.grads = collect_params(self.embed, self.lstm)
         self.hs = None
 
     def forward(self, xs):
@@ -47,10 +47,7 @@ class Decoder:
         self.lstm = TimeLSTM(*lstm_weights(lstm_input or D, H, rng, dtype), stateful=True)
         A = affine_input or H
         self.affine = TimeAffine(xavier(A, V, rng, dtype), zeros(V, dtype=dtype))
-        self.params, self.grads = [], []
-        for layer in (self.embed, self.lstm, self.affine):
-            self.params += layer.params
-            self.grads += layer.grads
+        self.params, self.grads = collect_params(self.embed, self.lstm, self.affine)
 
     def initial_state(self, context):
         return context
@@ -87,8 +84,7 @@ class Seq2seq(BaseModel):
         self.encoder = self.encoder_class(*args, rng=rng, dtype=dtype)
         self.decoder = self.decoder_class(*args, rng=rng, dtype=dtype)
         self.softmax = TimeSoftmaxWithLoss()
-        self.params = self.encoder.params + self.decoder.params
-        self.grads = self.encoder.grads + self.decoder.grads
+        self.params, self.grads = collect_params(self.encoder, self.decoder)
 
     def forward(self, xs, ts):
         if ts.ndim != 2 or ts.shape[1] < 2:

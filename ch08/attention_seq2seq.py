@@ -7,6 +7,7 @@ from ch07.seq2seq import Decoder, Encoder, Seq2seq, lstm_weights
 from common.attention import TimeAttention
 from common.np import np
 from common.time_layers import TimeBidirectional, TimeLSTM
+from common.layers import collect_params
 
 
 class AttentionEncoder(Encoder):
@@ -18,8 +19,7 @@ class AttentionEncoder(Encoder):
             half = hidden_size // 2
             self.lstm = TimeBidirectional(TimeLSTM(*lstm_weights(wordvec_size, half, rng, dtype)),
                                           TimeLSTM(*lstm_weights(wordvec_size, half, rng, dtype)))
-            self.params = self.embed.params + self.lstm.params
-            self.grads = self.embed.grads + self.lstm.grads
+            self.params, self.grads = collect_params(self.embed, self.lstm)
 
     def forward(self, xs):
         self.hs = self.lstm.forward(self.embed.forward(xs))
@@ -74,5 +74,4 @@ class AttentionSeq2seq(Seq2seq):
         super().__init__(*args, rng=rng, dtype=dtype)
         if bidirectional:
             self.encoder = AttentionEncoder(*args, rng=rng, dtype=dtype, bidirectional=True)
-            self.params = self.encoder.params + self.decoder.params
-            self.grads = self.encoder.grads + self.decoder.grads
+            self.params, self.grads = collect_params(self.encoder, self.decoder)

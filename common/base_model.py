@@ -1,6 +1,7 @@
 """BaseModel: aligned ``params`` / ``grads`` lists, named parameters, a description of
 the model's constructor arguments, and ``.npz`` checkpoints (``common.checkpoint``).
 """
+import contextlib
 import inspect
 
 from common import checkpoint
@@ -10,6 +11,7 @@ from common.checkpoint import CheckpointError  # noqa: F401  (raised by load_par
 class BaseModel:
     """Models keep aligned ``params`` / ``grads`` lists and subclass this.
 
+    ``train()`` / ``eval()`` switch every dropout layer at once (``mode(False)`` for a block).
     Every instance remembers the arguments it was built with (``config()``,
     without ``rng``), so a checkpoint can rebuild it: ``common.checkpoint.load_model``.
     Parameters get dotted names from the attributes that hold their layers
@@ -19,6 +21,29 @@ class BaseModel:
 
     params = []
     grads = []
+    training = True
+
+    def train(self, mode=True):
+        """Training mode (dropout on) or, with ``mode=False``, evaluation mode, for every layer."""
+        self.training = bool(mode)
+        for _, obj in checkpoint.walk(self):
+            if hasattr(obj, "train_flg") and obj is not self:
+                obj.train_flg = self.training
+        return self
+
+    def eval(self):
+        """Evaluation mode: dropout off. Same as ``train(False)``."""
+        return self.train(False)
+
+    @contextlib.contextmanager
+    def mode(self, training):
+        """``with model.mode(False): ...`` runs in that mode and restores the previous one."""
+        previous = self.training
+        self.train(training)
+        try:
+            yield self
+        finally:
+            self.train(previous)
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)

@@ -4,7 +4,7 @@ An evaluator is a callable ``evaluator(model) -> float`` with a ``name`` and a
 ``higher_is_better`` flag; it may leave extra numbers in ``details`` (a dict)
 for the epoch record.
 """
-import inspect
+import contextlib
 import math
 
 import numpy
@@ -18,11 +18,9 @@ def perplexity(mean_loss):
     return math.exp(mean_loss) if mean_loss < 709.0 else math.inf
 
 
-def _accepts(fn, name):
-    try:
-        return name in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
+def evaluation_mode(model):
+    """``with evaluation_mode(model):`` dropout off inside, the previous mode restored after."""
+    return model.mode(False) if hasattr(model, "mode") else contextlib.nullcontext()
 
 
 def eval_perplexity(model, corpus, batch_size=10, time_size=35, verbose=False):
@@ -40,12 +38,12 @@ def eval_perplexity(model, corpus, batch_size=10, time_size=35, verbose=False):
     jump = (corpus_size - 1) // batch_size
     offsets = np.arange(batch_size)[:, None] * jump
     steps = np.arange(time_size)[None, :]
-    kwargs = {"train_flg": False} if _accepts(model.forward, "train_flg") else {}
     total_loss = 0.0
-    for it in progress(range(max_iters), desc="perplexity", enabled=verbose):
-        pos = offsets + it * time_size + steps
-        xs, ts = corpus[pos % corpus_size], corpus[(pos + 1) % corpus_size]
-        total_loss += float(model.forward(xs, ts, **kwargs))
+    with evaluation_mode(model):
+        for it in progress(range(max_iters), desc="perplexity", enabled=verbose):
+            pos = offsets + it * time_size + steps
+            xs, ts = corpus[pos % corpus_size], corpus[(pos + 1) % corpus_size]
+            total_loss += float(model.forward(xs, ts))
     return perplexity(total_loss / max_iters)
 
 

@@ -10,6 +10,15 @@ from common.np import np, rand
 from common.sparse import RowSparseGrad
 
 
+def collect_params(*layers):
+    """(params, grads) of ``layers`` in order: the aligned lists a model or composite layer exposes."""
+    params, grads = [], []
+    for layer in layers:
+        params += layer.params
+        grads += layer.grads
+    return params, grads
+
+
 class MatMul:
     """y = x W with W (D, H); x (N, D) -> (N, H)."""
 

@@ -6,6 +6,7 @@ xs, ts: (N, T) word ids; scores: (N, T, V).
 """
 from common.base_model import BaseModel
 from common.init import randn, xavier, zeros
+from common.layers import collect_params
 from common.time_layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
 
 
@@ -13,22 +14,19 @@ class SequentialLM(BaseModel):
     def __init__(self, layers, loss_layer):
         self.layers = layers
         self.loss_layer = loss_layer
-        self.params, self.grads = [], []
-        for layer in layers:
-            self.params += layer.params
-            self.grads += layer.grads
+        self.params, self.grads = collect_params(*layers)
         self.recurrent_layers = [l for l in layers if hasattr(l, "reset_state")]
-        self.dropout_layers = [l for l in layers if hasattr(l, "train_flg")]
 
     def predict(self, xs, train_flg=False):
-        for layer in self.dropout_layers:
-            layer.train_flg = train_flg
-        for layer in self.layers:
-            xs = layer.forward(xs)
+        """Scores (N, T, V) for ids xs (N, T); dropout only with ``train_flg`` (the book's default: off)."""
+        with self.mode(train_flg):
+            for layer in self.layers:
+                xs = layer.forward(xs)
         return xs
 
-    def forward(self, xs, ts, train_flg=True):
-        return self.loss_layer.forward(self.predict(xs, train_flg), ts)
+    def forward(self, xs, ts, train_flg=None):
+        """Mean loss over (N, T); ``train_flg`` None keeps the model's mode (``train()`` / ``eval()``)."""
+        return self.loss_layer.forward(self.predict(xs, self.training if train_flg is None else train_flg), ts)
 
     def backward(self, dout=1):
         dout = self.loss_layer.backward(dout)

@@ -16,7 +16,7 @@ recurrent layers work time-major, (T, N, ...), so every per-step slice is contig
 """
 from common.checks import check_float, check_ids, check_ndim, check_shape
 from common.functions import sigmoid
-from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss
+from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss, collect_params
 from common.np import np
 from common.parallel import for_row_blocks
 
@@ -463,8 +463,7 @@ class TimeBidirectional:
 
     def __init__(self, forward_layer, backward_layer):
         self.fwd, self.bwd = forward_layer, backward_layer
-        self.params = self.fwd.params + self.bwd.params
-        self.grads = self.fwd.grads + self.bwd.grads
+        self.params, self.grads = collect_params(self.fwd, self.bwd)
         self.H = None
 
     def forward(self, xs):
@@ -565,8 +564,7 @@ class TimeRNNCF:
             raise ValueError("Wx must stack A (D, H) over P (S, H): expected %d rows, got %d" % (D + S, Wx.shape[0]))
         self.context = TimeContext(B, alpha, stateful)
         self.rnn = TimeRNN(Wx, R, b, stateful)
-        self.params = self.context.params + self.rnn.params
-        self.grads = self.context.grads + self.rnn.grads
+        self.params, self.grads = collect_params(self.context, self.rnn)
         self.D = D
 
     def reset_state(self):

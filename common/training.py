@@ -123,6 +123,8 @@ class Training:
             if self.lr_schedule is not None:
                 self.optimizer.lr = self.lr_schedule(e, self.lr0)
             self._epoch_losses, self._epoch_seconds, self._epoch_lr = [], 0.0, self.optimizer.lr
+        if hasattr(self.model, "train"):
+            self.model.train()                       # evaluation may have left it in eval mode
         bar = None
         self._last_line = time.time()
         if self.verbose and use_bar() and self.iteration < n:

@@ -6,7 +6,7 @@ position t attend to positions <= t only.
 import numpy
 
 from common.init import xavier, zeros
-from common.layers import ReLU
+from common.layers import ReLU, collect_params
 from common.np import np
 from common.time_layers import TimeAffine
 
@@ -106,8 +106,7 @@ class MultiHeadSelfAttention:
         self.qkv = TimeAffine(xavier(D, 3 * D, rng, dtype), zeros(3 * D, dtype=dtype))
         self.attention = ScaledDotProductAttention(causal)
         self.proj = TimeAffine(xavier(D, D, rng, dtype), zeros(D, dtype=dtype))
-        self.params = self.qkv.params + self.proj.params
-        self.grads = self.qkv.grads + self.proj.grads
+        self.params, self.grads = collect_params(self.qkv, self.proj)
         self.n_heads = n_heads
 
     def _heads(self, x):
@@ -134,8 +133,7 @@ class FeedForward:
     def __init__(self, D, F, rng=None, dtype="f"):
         self.layers = [TimeAffine(xavier(D, F, rng, dtype), zeros(F, dtype=dtype)), ReLU(),
                        TimeAffine(xavier(F, D, rng, dtype), zeros(D, dtype=dtype))]
-        self.params = [p for l in self.layers for p in l.params]
-        self.grads = [g for l in self.layers for g in l.grads]
+        self.params, self.grads = collect_params(*self.layers)
 
     def forward(self, x):
         for layer in self.layers:
@@ -157,8 +155,7 @@ class TransformerBlock:
         self.ln2 = LayerNorm(np.ones(D, dtype=dtype), np.zeros(D, dtype=dtype))
         self.ffn = FeedForward(D, F or 4 * D, rng, dtype)
         parts = (self.ln1, self.attn, self.ln2, self.ffn)
-        self.params = [p for l in parts for p in l.params]
-        self.grads = [g for l in parts for g in l.grads]
+        self.params, self.grads = collect_params(*parts)
 
     def forward(self, x):
         h = x + self.attn.forward(self.ln1.forward(x))
