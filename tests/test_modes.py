@@ -31,6 +31,7 @@ def test_predict_and_evaluation_leave_the_mode_as_it_was(rng):
     model = BetterRnnlm(20, 4, 4, rng=rng)
     model.predict(rng.integers(0, 20, (1, 3)))               # the book's predict: dropout off
     assert model.training and all(l.train_flg for l in model.layers if hasattr(l, "train_flg"))
+    model.reset_state()
     eval_perplexity(model, rng.integers(0, 20, 200), batch_size=2, time_size=5)
     assert model.training
     with model.mode(False):
