@@ -8,7 +8,7 @@ import time
 
 import numpy
 
-from common.word_vectors import analogy_accuracy, format_report
+from common.text import analogy_accuracy, format_report
 from dataset import analogy, ptb
 
 

@@ -8,7 +8,7 @@ import time
 
 from common.cli import parser, positive_int
 from common.text import create_co_matrix, most_similar, ppmi
-from common.vectors_io import save_word_vectors
+from common.text import save_word_vectors
 from dataset import ptb
 
 DRY_RUN_TOKENS = 20000

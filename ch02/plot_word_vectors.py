@@ -8,7 +8,7 @@ import numpy
 
 from common.cli import non_negative_int, parser, positive_int
 from common.plot import new_figure, save_figure
-from common.vectors_io import load_word_vectors
+from common.text import load_word_vectors
 
 
 def project(vectors, method, seed=0):

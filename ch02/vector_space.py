@@ -6,7 +6,7 @@ import numpy
 
 from common.cli import parser, positive_int
 from common.text import tokenize
-from common.vsm import BM25, cosine_similarity_matrix, term_document_matrix, tfidf
+from common.text import BM25, cosine_similarity_matrix, term_document_matrix, tfidf
 from dataset.text_corpus import load_text
 
 

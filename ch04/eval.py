@@ -5,8 +5,8 @@
 from ch04.train import show_queries
 from common.cli import parser
 from common.text import analogy, most_similar
-from common.vectors_io import load_word_vectors
-from common.word_vectors import analogy_accuracy, format_report
+from common.text import load_word_vectors
+from common.text import analogy_accuracy, format_report
 from dataset import analogy as analogy_set
 
 

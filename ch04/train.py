@@ -14,8 +14,8 @@ from common.np import to_cpu, to_gpu
 from common.optimizer import OPTIMIZERS
 from common.text import analogy, create_contexts_target, most_similar, subsample
 from common.training import Training
-from common.vectors_io import save_word_vectors
-from common.word_vectors import analogy_accuracy, format_report
+from common.text import save_word_vectors
+from common.text import analogy_accuracy, format_report
 from dataset import analogy as analogy_set
 from dataset import ptb
 

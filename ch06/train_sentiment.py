@@ -13,9 +13,8 @@ from common.cli import (fit, fraction, main_guard, positive_int, run_extra, star
 from common.evaluation import ClassifierAccuracy
 from common.np import to_gpu
 from common.optimizer import OPTIMIZERS
-from common.text import tokenize
+from common.text import Vocabulary, tokenize
 from common.training import Training
-from common.vocab import Vocab
 from dataset import sentiment, tiny_sentiment
 
 DATASETS = {
@@ -62,7 +61,8 @@ def main(argv=None):
     if args.dry_run:
         train_x, train_y, test_x, test_y = train_x[:DRY_RUN_SAMPLES], train_y[:DRY_RUN_SAMPLES], test_x[:32], test_y[:32]
     train_tok, test_tok = [tokenize(t) for t in train_x], [tokenize(t) for t in test_x]
-    vocab = Vocab(train_tok, min_freq=1 if tiny else args.min_freq)
+    vocab = Vocabulary.from_tokens(train_tok, order="frequency", min_freq=1 if tiny else args.min_freq,
+                                   specials=("<pad>", "<unk>"), unk="<unk>")
     ids, lengths = vocab.pad_batch(train_tok, args.max_len)
     test_ids, test_lengths = vocab.pad_batch(test_tok, args.max_len)
     train = tuple(map(to_gpu, (ids, lengths, numpy.array(train_y))))

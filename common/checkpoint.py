@@ -18,7 +18,6 @@ one call; every error names the file.
 Format 1 (keys ``p000``... plus ``meta``, written before version 2) still loads
 its weights through ``BaseModel.load_params``.
 """
-import hashlib
 import importlib
 import json
 import os
@@ -30,6 +29,7 @@ import numpy
 from common.atomic import atomic_open
 from common.grad_utils import ParamGroups
 from common.np import to_cpu, to_gpu
+from common.text.vocabulary import Vocabulary
 
 FORMAT = "scratchnlp-checkpoint"
 VERSION = 2
@@ -156,13 +156,9 @@ def unpack(value, arrays):
 
 
 def vocab_entry(id_to_word):
-    """What a checkpoint stores of a vocabulary: the words in id order and their sha256."""
-    words = [id_to_word[i] for i in range(len(id_to_word))]
-    return {"words": numpy.array(words, dtype=str), "size": len(words), "sha256": vocab_hash(words)}
-
-
-def vocab_hash(words):
-    return hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()
+    """What a checkpoint stores of a vocabulary (id -> word): the words in id order and their sha256."""
+    vocab = Vocabulary([id_to_word[i] for i in range(len(id_to_word))])
+    return {"words": numpy.array(vocab.words, dtype=str), "size": len(vocab), "sha256": vocab.sha256()}
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -239,10 +235,10 @@ class Checkpoint:
         entry = self.extra.get("vocab")
         if entry is None:
             raise CheckpointError("%s stores no vocabulary" % self.path)
-        words = [str(w) for w in entry["words"]]
-        if vocab_hash(words) != entry["sha256"]:
+        vocab = Vocabulary([str(w) for w in entry["words"]])
+        if vocab.sha256() != entry["sha256"]:
             raise CheckpointError("%s: the stored vocabulary does not match its sha256" % self.path)
-        return {w: i for i, w in enumerate(words)}, dict(enumerate(words))
+        return vocab.word_to_id, vocab.id_to_word
 
 
 def read_checkpoint(path):

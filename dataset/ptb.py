@@ -5,8 +5,7 @@ order) is built from the training split only, so all splits share ids.
 """
 import functools
 
-import numpy
-
+from common.text import Vocabulary
 from dataset.files import read_text
 
 SPLITS = {"train": "train", "valid": "valid", "val": "valid", "test": "test"}
@@ -19,17 +18,18 @@ def _tokens(split):
 
 
 @functools.lru_cache(maxsize=1)
+def vocabulary():
+    """The Vocabulary of the training split (10,000 words, first-occurrence order)."""
+    return Vocabulary.from_tokens(_tokens("train"))
+
+
 def load_vocab():
     """(word_to_id, id_to_word) built from the training split."""
-    word_to_id = {}
-    for w in _tokens("train"):
-        if w not in word_to_id:
-            word_to_id[w] = len(word_to_id)
-    return word_to_id, {i: w for w, i in word_to_id.items()}
+    vocab = vocabulary()
+    return vocab.word_to_id, vocab.id_to_word
 
 
 def load_data(data_type="train"):
     """(corpus int32 (n,), word_to_id, id_to_word) for one split."""
-    word_to_id, id_to_word = load_vocab()
-    corpus = numpy.array([word_to_id[w] for w in _tokens(data_type)], dtype=numpy.int32)
-    return corpus, word_to_id, id_to_word
+    vocab = vocabulary()
+    return vocab.encode(_tokens(data_type)), vocab.word_to_id, vocab.id_to_word

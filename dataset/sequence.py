@@ -5,6 +5,7 @@ own vocabulary (ids by first occurrence); nothing is shared between calls.
 """
 import numpy
 
+from common.text import Vocabulary
 from dataset.files import read_text
 
 FILES = {"addition.txt": "dlfs2_seq/addition.txt", "date.txt": "dlfs2_seq/date.txt"}
@@ -22,14 +23,15 @@ def _pairs(file_name):
     return pairs
 
 
+def vocabulary(file_name="addition.txt"):
+    """The characters of one file, ids in order of first occurrence."""
+    return Vocabulary.from_tokens(ch for q, a in _pairs(file_name) for ch in q + a)
+
+
 def get_vocab(file_name="addition.txt"):
-    """(char_to_id, id_to_char) of one file."""
-    char_to_id = {}
-    for q, a in _pairs(file_name):
-        for ch in q + a:
-            if ch not in char_to_id:
-                char_to_id[ch] = len(char_to_id)
-    return char_to_id, {i: c for c, i in char_to_id.items()}
+    """(char_to_id, id_to_char) of one file (the book's interface)."""
+    vocab = vocabulary(file_name)
+    return vocab.word_to_id, vocab.id_to_word
 
 
 def load_data(file_name="addition.txt", seed=1984, test_ratio=0.1):

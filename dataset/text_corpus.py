@@ -1,6 +1,6 @@
 """Plain-text corpora for character-level models (tinyshakespeare)."""
-import numpy
 
+from common.text import Vocabulary
 from dataset.files import read_text
 
 CORPORA = {"tinyshakespeare": "tinyshakespeare/input.txt"}
@@ -12,16 +12,12 @@ def load_text(name="tinyshakespeare"):
     return read_text(CORPORA[name])
 
 
-def char_vocab(text):
-    """(char_to_id, id_to_char), ids in sorted character order."""
-    chars = sorted(set(text))
-    return {c: i for i, c in enumerate(chars)}, dict(enumerate(chars))
-
-
 def load_chars(name="tinyshakespeare", valid_ratio=0.1):
-    """(train_ids, valid_ids, char_to_id, id_to_char); the validation part is the text's tail."""
+    """(train_ids, valid_ids, char_to_id, id_to_char); ids in sorted character order; the
+    validation part is the text's tail."""
     text = load_text(name)
-    char_to_id, id_to_char = char_vocab(text)
-    ids = numpy.array([char_to_id[c] for c in text], dtype=numpy.int32)
+    vocab = Vocabulary(sorted(set(text)))
+    char_to_id, id_to_char = vocab.word_to_id, vocab.id_to_word
+    ids = vocab.encode(text)
     split = len(ids) - int(len(ids) * valid_ratio)
     return ids[:split], ids[split:], char_to_id, id_to_char

@@ -20,7 +20,7 @@ from ch07.seq2seq import Seq2seq
 from ch08.attention_seq2seq import AttentionSeq2seq
 from ch08.transformer_lm import TransformerLM
 from common.checkpoint import CheckpointError, load_model, read_checkpoint, save_checkpoint
-from common.vectors_io import save_word_vectors
+from common.text import save_word_vectors
 
 R = numpy.random.default_rng(0)
 V = 12

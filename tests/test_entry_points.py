@@ -52,7 +52,7 @@ def attention_checkpoint(tmp_path):
 
 
 def vectors_file(tmp_path):
-    from common.vectors_io import save_word_vectors
+    from common.text import save_word_vectors
     from dataset import ptb
     import numpy
     _, _, id_to_word = ptb.load_data("train")

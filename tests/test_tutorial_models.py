@@ -6,7 +6,7 @@ from ch06.sequence_classifier import BagOfWordsClassifier, RnnClassifier
 from common.gradcheck import check_model
 from common.time_layers import TimeMaskedMean, TimeSelectLast
 from common.time_layers import TimeContext, TimeRNNCF
-from common.vocab import Vocab
+from common.text import Vocabulary
 from dataset import tiny_sentiment
 from tests.helpers import assert_gradients, ids, randn
 
@@ -66,7 +66,8 @@ def test_bag_of_words_gradient(rng):
 def test_tiny_sentiment_set_matches_its_description():
     (train, y), (test, yt) = tiny_sentiment.load_data()
     assert (len(train), sum(y), len(test), sum(yt)) == (58, 26, 20, 10)
-    vocab = Vocab([t.split() for t in train])
+    vocab = Vocabulary.from_tokens([t.split() for t in train], order="frequency", specials=("<pad>", "<unk>"),
+                                   unk="<unk>")
     assert len(vocab) == 18 + 2  # plus <pad> and <unk>
     assert not {w for t in test for w in t.split()} - set(vocab.word_to_id)
 
@@ -78,8 +79,9 @@ def test_tiny_sentiment_rnn_reaches_full_test_accuracy(tmp_path):
 
 
 def test_vocab_padding_and_unknowns():
-    vocab = Vocab([["a", "b", "a"], ["c"]], min_freq=2)
+    vocab = Vocabulary.from_tokens([["a", "b", "a"], ["c"]], order="frequency", min_freq=2,
+                                   specials=("<pad>", "<unk>"), unk="<unk>")
     ids_, lengths = vocab.pad_batch([["a", "zzz"], ["a"]])
-    assert vocab.id_to_word[:3] == ["<pad>", "<unk>", "a"]
+    assert vocab.words == ["<pad>", "<unk>", "a"]
     numpy.testing.assert_array_equal(ids_, [[2, 1], [2, 0]])
     numpy.testing.assert_array_equal(lengths, [2, 1])

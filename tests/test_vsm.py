@@ -4,7 +4,7 @@ import math
 import numpy
 import pytest
 
-from common.vsm import BM25, cosine_similarity_matrix, idf, term_document_matrix, tfidf
+from common.text import BM25, cosine_similarity_matrix, idf, term_document_matrix, tfidf
 
 DOCS = [["the", "cat", "sat"], ["the", "dog", "sat", "sat"], ["a", "cat", "and", "a", "dog"]]
 
@@ -26,7 +26,7 @@ def test_idf_by_hand():
 
 def test_tfidf_by_hand():
     X, vocab = term_document_matrix(DOCS)
-    W = tfidf(X, smooth=False, normalize=False)
+    W = tfidf(X, smooth=False, normalize_rows=False)
     assert W[1, vocab["sat"]] == pytest.approx(2 * math.log(3 / 2))
     assert W[0, vocab["cat"]] == pytest.approx(math.log(3 / 2))
     Wn = tfidf(X)

@@ -9,7 +9,7 @@ from common.negative_sampling import EmbeddingDot, NegativeSamplingLoss, Unigram
 from common.optimizer import Adam
 from common.text import create_contexts_target
 from common.trainer import Trainer
-from common.word_vectors import analogy_accuracy
+from common.text import analogy_accuracy
 from tests.helpers import assert_gradients, ids, randn
 
 

@@ -1,4 +1,4 @@
-"""Vector space model for documents: term-document counts, TF-IDF and BM25.
+"""Documents as vectors: term-document counts, TF-IDF and BM25 ranking.
 
 docs: a list of token lists; the term-document matrix X is (M documents, V terms).
 """
@@ -6,18 +6,13 @@ from collections import Counter
 
 import numpy
 
-
-def build_vocabulary(docs):
-    vocab = {}
-    for doc in docs:
-        for t in doc:
-            vocab.setdefault(t, len(vocab))
-    return vocab
+from common.text.vocabulary import Vocabulary
+from common.text.word_vectors import normalize
 
 
 def term_document_matrix(docs, vocab=None):
-    """Counts X[d, w] (M, V) and the vocabulary {term: column}."""
-    vocab = vocab or build_vocabulary(docs)
+    """Counts X[d, w] (M, V) and the vocabulary {term: column} (first-occurrence order)."""
+    vocab = vocab or Vocabulary.from_tokens(docs).word_to_id
     X = numpy.zeros((len(docs), len(vocab)), dtype=numpy.float64)
     for d, doc in enumerate(docs):
         for t, n in Counter(doc).items():
@@ -37,21 +32,15 @@ def idf(X, smooth=True):
         return numpy.log(M / df)
 
 
-def tfidf(X, smooth=True, normalize=True):
+def tfidf(X, smooth=True, normalize_rows=True):
     """TF-IDF weights (raw counts times idf), rows L2-normalised by default."""
     W = X * idf(X, smooth)
-    if normalize:
-        norms = numpy.linalg.norm(W, axis=1, keepdims=True)
-        W = W / numpy.where(norms == 0, 1, norms)
-    return W
+    return normalize(W) if normalize_rows else W
 
 
 def cosine_similarity_matrix(A, B=None):
     """Cosine similarity between the rows of A and the rows of B (default A)."""
-    B = A if B is None else B
-    An = A / numpy.maximum(numpy.linalg.norm(A, axis=1, keepdims=True), 1e-12)
-    Bn = B / numpy.maximum(numpy.linalg.norm(B, axis=1, keepdims=True), 1e-12)
-    return An @ Bn.T
+    return normalize(A) @ normalize(A if B is None else B).T
 
 
 class BM25:

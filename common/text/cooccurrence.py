@@ -1,0 +1,63 @@
+"""Counting words in context: co-occurrence, PPMI, (contexts, target) pairs, subsampling
+(book chapters 2-4). corpus: 1-D int array of word ids; C: (V, V) co-occurrence counts.
+"""
+import numpy
+
+
+def create_co_matrix(corpus, vocab_size, window_size=1):
+    """Symmetric co-occurrence counts within ``window_size`` (V, V) int32, vectorised."""
+    corpus = numpy.asarray(corpus)
+    C = numpy.zeros((vocab_size, vocab_size), dtype=numpy.int32)
+    for d in range(1, window_size + 1):
+        left, right = corpus[:-d], corpus[d:]
+        numpy.add.at(C, (left, right), 1)
+        numpy.add.at(C, (right, left), 1)
+    return C
+
+
+def ppmi(C, eps=1e-8, block_rows=1024):
+    """Positive PMI of a co-occurrence matrix: max(0, log2(C_ij N / (S_i S_j) + eps)).
+
+    Vectorised, computed in float32 blocks of rows so a 10k x 10k matrix needs
+    no float64 copies. S_i are the row sums (= column sums: C is symmetric).
+    """
+    C = numpy.asarray(C)
+    N = float(C.sum())
+    S = C.sum(axis=0).astype(numpy.float64)
+    M = numpy.empty(C.shape, dtype=numpy.float32)
+    for a in range(0, C.shape[0], block_rows):
+        block = C[a:a + block_rows].astype(numpy.float64)
+        with numpy.errstate(divide="ignore", invalid="ignore"):
+            pmi = numpy.log2(block * N / numpy.outer(S[a:a + block_rows], S) + eps)
+        pmi[~numpy.isfinite(pmi)] = 0
+        M[a:a + block_rows] = numpy.maximum(pmi, 0)
+    return M
+
+
+def create_contexts_target(corpus, window_size=1):
+    """contexts (N, 2w) and target (N,) for every position with a full window."""
+    corpus = numpy.asarray(corpus)
+    n = len(corpus) - 2 * window_size
+    if n <= 0:
+        raise ValueError("corpus of %d ids is too short for window %d" % (len(corpus), window_size))
+    offsets = [o for o in range(-window_size, window_size + 1) if o != 0]
+    target = corpus[window_size:window_size + n]
+    contexts = numpy.stack([corpus[window_size + o:window_size + o + n] for o in offsets], axis=1)
+    return contexts, target
+
+
+def subsample(corpus, threshold=1e-3, rng=None):
+    """word2vec's frequent-word subsampling: keep each token of frequency f with
+    probability (sqrt(f / t) + 1) t / f, so very common words are thinned out."""
+    corpus = numpy.asarray(corpus)
+    rng = rng or numpy.random.default_rng()
+    freq = numpy.bincount(corpus) / len(corpus)
+    f = freq[corpus]
+    keep = (numpy.sqrt(f / threshold) + 1) * threshold / f
+    return corpus[rng.random(len(corpus)) < keep]
+
+
+def convert_one_hot(corpus, vocab_size):
+    """ids of shape S -> one-hot int32 of shape (*S, V)."""
+    corpus = numpy.asarray(corpus)
+    return numpy.eye(vocab_size, dtype=numpy.int32)[corpus]
