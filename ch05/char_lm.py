@@ -4,13 +4,13 @@ cell: 'rnn', 'lstm', 'gru' or 'rnncf' (RNN with a slow context state, alpha 0.9)
 """
 from common.init import randn, xavier, zeros
 from common.time_layers import TimeRNNCF
-from common.sequential import SequentialLM
+from common.sequential import Sequential
 from common.time_layers import TimeAffine, TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN, TimeSoftmaxWithLoss
 
 GATES = {"rnn": (TimeRNN, 1), "lstm": (TimeLSTM, 4), "gru": (TimeGRU, 3)}
 
 
-class CharLM(SequentialLM):
+class CharLM(Sequential):
     def __init__(self, vocab_size, wordvec_size=32, hidden_size=128, cell="lstm", context_size=None,
                  alpha=0.9, rng=None, dtype="f"):
         V, D, H = vocab_size, wordvec_size, hidden_size

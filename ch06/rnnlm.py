@@ -4,7 +4,7 @@ weight tying) and GruRnnlm (the same as Rnnlm with a GRU).
 xs, ts: (N, T) ids; V vocabulary, D word-vector size, H hidden size.
 """
 from common.init import randn, xavier, zeros
-from common.sequential import OneLayerLM, SequentialLM
+from common.sequential import OneLayerLM, Sequential
 from common.time_layers import TimeAffine, TimeDropout, TimeEmbedding, TimeGRU, TimeLSTM, TimeSoftmaxWithLoss
 
 
@@ -16,7 +16,7 @@ class GruRnnlm(OneLayerLM):
     recurrent_class, gates = TimeGRU, 3
 
 
-class BetterRnnlm(SequentialLM):
+class BetterRnnlm(Sequential):
     """Embedding -> Dropout -> LSTM -> Dropout -> LSTM -> Dropout -> Affine(embed_W.T).
 
     The output layer uses the transposed *view* of the embedding matrix (weight

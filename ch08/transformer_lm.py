@@ -2,12 +2,12 @@
 Embedding + positional encoding -> n_layers x TransformerBlock -> LayerNorm -> Affine."""
 from common.init import randn, xavier, zeros
 from common.np import np
-from common.sequential import SequentialLM
+from common.sequential import Sequential
 from common.time_layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
 from common.transformer import LayerNorm, PositionalEncoding, TransformerBlock
 
 
-class TransformerLM(SequentialLM):
+class TransformerLM(Sequential):
     def __init__(self, vocab_size, model_size=64, n_heads=4, n_layers=2, max_len=256, rng=None, dtype="f"):
         V, D = vocab_size, model_size
         layers = [TimeEmbedding(randn(V, D, scale=0.1, rng=rng, dtype=dtype)), PositionalEncoding(max_len, D, dtype)]

@@ -27,7 +27,7 @@ import zipfile
 import numpy
 
 from common.atomic import atomic_open
-from common.grad_utils import ParamGroups
+from common.params import ParamGroups
 from common.np import to_cpu, to_gpu
 from common.text.vocabulary import Vocabulary
 

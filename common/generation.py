@@ -1,7 +1,7 @@
 """Text generation from a stateful language model (book 7.1, plus greedy, top-k and beam search).
 
 The model must offer ``predict(xs (N, T)) -> scores (N, T, V)``, ``reset_state()``,
-``get_state()`` and ``set_state(state)`` (``common.sequential.SequentialLM`` does).
+``get_state()`` and ``set_state(state)`` (``common.sequential.Sequential`` does).
 """
 import numpy
 

@@ -11,7 +11,7 @@ import copy
 import numpy
 
 from common.checkpoint import param_names, walk
-from common.grad_utils import ParamGroups
+from common.params import ParamGroups
 from common.np import rng_state, set_rng_state
 from common.sparse import to_dense
 

@@ -1,8 +1,8 @@
-"""SequentialLM: a stack of Time layers followed by a loss layer.
+"""Sequential: a stack of layers followed by a loss layer, the shape of most models here.
 
-The chapter 5-7 language models (SimpleRnnlm, Rnnlm, BetterRnnlm, the GRU LM)
-are all this class with different layer lists.
-xs, ts: (N, T) word ids; scores: (N, T, V).
+TwoLayerNet (x (N, D) -> scores (N, C)) and the language models of chapters 5-8
+(xs (N, T) ids -> scores (N, T, V)) are this class with different layer lists;
+``OneLayerLM`` is Embedding -> one recurrent layer -> Affine.
 """
 from common.base_model import BaseModel
 from common.init import randn, xavier, zeros
@@ -10,7 +10,10 @@ from common.layers import collect_params
 from common.time_layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
 
 
-class SequentialLM(BaseModel):
+class Sequential(BaseModel):
+    """layers applied in order, then ``loss_layer``; recurrent layers keep their state between calls
+    (``reset_state`` clears it)."""
+
     def __init__(self, layers, loss_layer):
         self.layers = layers
         self.loss_layer = loss_layer
@@ -18,14 +21,14 @@ class SequentialLM(BaseModel):
         self.recurrent_layers = [l for l in layers if hasattr(l, "reset_state")]
 
     def predict(self, xs, train_flg=False):
-        """Scores (N, T, V) for ids xs (N, T); dropout only with ``train_flg`` (the book's default: off)."""
+        """Scores of the last layer; dropout only with ``train_flg`` (the book's default: off)."""
         with self.mode(train_flg):
             for layer in self.layers:
                 xs = layer.forward(xs)
         return xs
 
     def forward(self, xs, ts, train_flg=None):
-        """Mean loss over (N, T); ``train_flg`` None keeps the model's mode (``train()`` / ``eval()``)."""
+        """Mean loss; ``train_flg`` None keeps the model's mode (``train()`` / ``eval()``)."""
         return self.loss_layer.forward(self.predict(xs, self.training if train_flg is None else train_flg), ts)
 
     def backward(self, dout=1):
@@ -46,7 +49,10 @@ class SequentialLM(BaseModel):
             layer.set_state(h, c)
 
 
-class OneLayerLM(SequentialLM):
+SequentialLM = Sequential      # the name the language models were written against
+
+
+class OneLayerLM(Sequential):
     """Embedding -> one stateful recurrent layer (``recurrent_class``) -> Affine."""
 
     recurrent_class = None

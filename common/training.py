@@ -22,7 +22,7 @@ import math
 import time
 
 from common.checkpoint import CheckpointError, load_params_into, read_checkpoint, save_checkpoint, set_model_state, unpack
-from common.grad_utils import ParamGroups, clip_grads
+from common.params import ParamGroups, clip_grads
 from common.np import rng_state, set_rng_state
 from common.progress import StopRequested, check_stop, format_seconds, stop_on_signals, use_bar
 

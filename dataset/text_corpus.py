@@ -1,5 +1,4 @@
 """Plain-text corpora for character-level models (tinyshakespeare)."""
-
 from common.text import Vocabulary
 from dataset.files import read_text
 

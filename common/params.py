@@ -1,4 +1,4 @@
-"""Operations on whole gradient lists: global-norm clipping and de-duplication."""
+"""Parameter lists: shared and tied parameters found by identity (ParamGroups), and gradient clipping."""
 import math
 
 from common.np import np
