@@ -49,9 +49,6 @@ class Sequential(BaseModel):
             layer.set_state(h, c)
 
 
-SequentialLM = Sequential      # the name the language models were written against
-
-
 class OneLayerLM(Sequential):
     """Embedding -> one stateful recurrent layer (``recurrent_class``) -> Affine."""
 
