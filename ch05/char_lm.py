@@ -2,12 +2,12 @@
 
 cell: 'rnn', 'lstm', 'gru' or 'rnncf' (RNN with a slow context state, alpha 0.9).
 """
-from common.init import randn, xavier, zeros
+from common.init import randn, recurrent_layer, xavier, zeros
 from common.time_layers import TimeRNNCF
 from common.sequential import Sequential
 from common.time_layers import TimeAffine, TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN, TimeSoftmaxWithLoss
 
-GATES = {"rnn": (TimeRNN, 1), "lstm": (TimeLSTM, 4), "gru": (TimeGRU, 3)}
+CELLS = {"rnn": TimeRNN, "lstm": TimeLSTM, "gru": TimeGRU}
 
 
 class CharLM(Sequential):
@@ -20,9 +20,7 @@ class CharLM(Sequential):
                                   zeros(H, dtype=dtype), alpha=alpha, stateful=True)
             out_size = H + S
         else:
-            cls, g = GATES[cell]
-            recurrent = cls(xavier(D, g * H, rng, dtype), xavier(H, g * H, rng, dtype), zeros(g * H, dtype=dtype),
-                            stateful=True)
+            recurrent = recurrent_layer(CELLS[cell], D, H, rng, dtype, stateful=True)
             out_size = H
         self.cell = cell
         super().__init__([TimeEmbedding(randn(V, D, scale=0.01, rng=rng, dtype=dtype)), recurrent,

@@ -4,4 +4,4 @@ from common.time_layers import TimeRNN
 
 
 class SimpleRnnlm(OneLayerLM):
-    recurrent_class, gates = TimeRNN, 1
+    recurrent_class = TimeRNN

@@ -3,17 +3,17 @@ weight tying) and GruRnnlm (the same as Rnnlm with a GRU).
 
 xs, ts: (N, T) ids; V vocabulary, D word-vector size, H hidden size.
 """
-from common.init import randn, xavier, zeros
+from common.init import randn, recurrent_layer, zeros
 from common.sequential import OneLayerLM, Sequential
 from common.time_layers import TimeAffine, TimeDropout, TimeEmbedding, TimeGRU, TimeLSTM, TimeSoftmaxWithLoss
 
 
 class Rnnlm(OneLayerLM):
-    recurrent_class, gates = TimeLSTM, 4
+    recurrent_class = TimeLSTM
 
 
 class GruRnnlm(OneLayerLM):
-    recurrent_class, gates = TimeGRU, 3
+    recurrent_class = TimeGRU
 
 
 class BetterRnnlm(Sequential):
@@ -28,10 +28,8 @@ class BetterRnnlm(Sequential):
         if D != H:
             raise ValueError("weight tying needs wordvec_size == hidden_size (got %d and %d)" % (D, H))
         embed_W = randn(V, D, scale=0.01, rng=rng, dtype=dtype)
-        self.lstm_layers = [
-            TimeLSTM(xavier(D, 4 * H, rng, dtype), xavier(H, 4 * H, rng, dtype), zeros(4 * H, dtype=dtype), stateful=True),
-            TimeLSTM(xavier(H, 4 * H, rng, dtype), xavier(H, 4 * H, rng, dtype), zeros(4 * H, dtype=dtype), stateful=True),
-        ]
+        self.lstm_layers = [recurrent_layer(TimeLSTM, D, H, rng, dtype, stateful=True),
+                            recurrent_layer(TimeLSTM, H, H, rng, dtype, stateful=True)]
         super().__init__([
             TimeEmbedding(embed_W), TimeDropout(dropout_ratio),
             self.lstm_layers[0], TimeDropout(dropout_ratio),

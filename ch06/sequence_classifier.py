@@ -5,12 +5,12 @@ recurrent state at each row's last valid step; ``BagOfWordsClassifier`` averages
 the word vectors (the bag-of-words baseline of the IMDB tutorial).
 """
 from common.base_model import BaseModel
-from common.init import randn, xavier, zeros
+from common.init import randn, recurrent_layer, xavier, zeros
 from common.layers import Affine, Dropout, SoftmaxWithLoss, collect_params
 from common.time_layers import TimeMaskedMean, TimeSelectLast
 from common.time_layers import TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN
 
-CELLS = {"rnn": (TimeRNN, 1), "lstm": (TimeLSTM, 4), "gru": (TimeGRU, 3)}
+CELLS = {"rnn": TimeRNN, "lstm": TimeLSTM, "gru": TimeGRU}
 
 
 class _Classifier(BaseModel):
@@ -33,9 +33,8 @@ class RnnClassifier(_Classifier):
     def __init__(self, vocab_size, wordvec_size, hidden_size, n_classes=2, cell="lstm",
                  dropout=0.0, rng=None, dtype="f", embed_scale=0.01):
         V, D, H = vocab_size, wordvec_size, hidden_size
-        cls, gates = CELLS[cell]
         self.embed = TimeEmbedding(randn(V, D, scale=embed_scale, rng=rng, dtype=dtype))
-        self.rnn = cls(xavier(D, gates * H, rng, dtype), xavier(H, gates * H, rng, dtype), zeros(gates * H, dtype=dtype))
+        self.rnn = recurrent_layer(CELLS[cell], D, H, rng, dtype)
         self.select = TimeSelectLast()
         self.dropout = Dropout(dropout)
         self.out = Affine(xavier(H, n_classes, rng, dtype), zeros(n_classes, dtype=dtype))

@@ -2,14 +2,10 @@
 first column is the start symbol; teacher forcing feeds ts[:, :-1] and predicts ts[:, 1:].
 """
 from common.base_model import BaseModel
-from common.init import randn, xavier, zeros
+from common.init import randn, recurrent_layer, xavier, zeros
 from common.np import np
 from common.time_layers import TimeAffine, TimeEmbedding, TimeLSTM, TimeSoftmaxWithLoss
 from common.layers import collect_params
-
-
-def lstm_weights(D, H, rng, dtype="f"):
-    return xavier(D, 4 * H, rng, dtype), xavier(H, 4 * H, rng, dtype), zeros(4 * H, dtype=dtype)
 
 
 class Encoder:
@@ -18,7 +14,7 @@ class Encoder:
     def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f"):
         V, D, H = vocab_size, wordvec_size, hidden_size
         self.embed = TimeEmbedding(randn(V, D, scale=0.01, rng=rng, dtype=dtype))
-        self.lstm = TimeLSTM(*lstm_weights(D, H, rng, dtype), stateful=False)
+        self.lstm = recurrent_layer(TimeLSTM, D, H, rng, dtype, stateful=False)
         self.params, self.grads = collect_params(self.embed, self.lstm)
         self.hs = None
 
@@ -44,7 +40,7 @@ class Decoder:
         V, D, H = vocab_size, wordvec_size, hidden_size
         self.H = H
         self.embed = TimeEmbedding(randn(V, D, scale=0.01, rng=rng, dtype=dtype))
-        self.lstm = TimeLSTM(*lstm_weights(lstm_input or D, H, rng, dtype), stateful=True)
+        self.lstm = recurrent_layer(TimeLSTM, lstm_input or D, H, rng, dtype, stateful=True)
         A = affine_input or H
         self.affine = TimeAffine(xavier(A, V, rng, dtype), zeros(V, dtype=dtype))
         self.params, self.grads = collect_params(self.embed, self.lstm, self.affine)

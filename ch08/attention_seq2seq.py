@@ -3,11 +3,12 @@
 AttentionEncoder: xs (N, T) -> hs (N, T, H) (optionally bidirectional, H/2 per direction).
 AttentionDecoder: scores = Affine([context ; decoder state]) with the context first.
 """
-from ch07.seq2seq import Decoder, Encoder, Seq2seq, lstm_weights
+from ch07.seq2seq import Decoder, Encoder, Seq2seq
 from common.attention import TimeAttention
+from common.init import recurrent_layer
+from common.layers import collect_params
 from common.np import np
 from common.time_layers import TimeBidirectional, TimeLSTM
-from common.layers import collect_params
 
 
 class AttentionEncoder(Encoder):
@@ -17,8 +18,8 @@ class AttentionEncoder(Encoder):
             if hidden_size % 2:
                 raise ValueError("a bidirectional encoder needs an even hidden_size")
             half = hidden_size // 2
-            self.lstm = TimeBidirectional(TimeLSTM(*lstm_weights(wordvec_size, half, rng, dtype)),
-                                          TimeLSTM(*lstm_weights(wordvec_size, half, rng, dtype)))
+            self.lstm = TimeBidirectional(recurrent_layer(TimeLSTM, wordvec_size, half, rng, dtype),
+                                          recurrent_layer(TimeLSTM, wordvec_size, half, rng, dtype))
             self.params, self.grads = collect_params(self.embed, self.lstm)
 
     def forward(self, xs):

@@ -16,3 +16,10 @@ def xavier(n_in, n_out, rng=None, dtype="f"):
 
 def zeros(*shape, dtype="f"):
     return np.zeros(shape, dtype=dtype)
+
+
+def recurrent_layer(layer_class, D, H, rng=None, dtype="f", **kwargs):
+    """A recurrent Time layer (TimeRNN, TimeLSTM, TimeGRU) with the book's initial weights:
+    Wx (D, G*H) and Wh (H, G*H) Xavier, b (G*H,) zeros, G = ``layer_class.n_gates``."""
+    G = layer_class.n_gates
+    return layer_class(xavier(D, G * H, rng, dtype), xavier(H, G * H, rng, dtype), zeros(G * H, dtype=dtype), **kwargs)

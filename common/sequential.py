@@ -5,7 +5,7 @@ TwoLayerNet (x (N, D) -> scores (N, C)) and the language models of chapters 5-8
 ``OneLayerLM`` is Embedding -> one recurrent layer -> Affine.
 """
 from common.base_model import BaseModel
-from common.init import randn, xavier, zeros
+from common.init import randn, recurrent_layer, xavier, zeros
 from common.layers import collect_params
 from common.time_layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
 
@@ -53,11 +53,9 @@ class OneLayerLM(Sequential):
     """Embedding -> one stateful recurrent layer (``recurrent_class``) -> Affine."""
 
     recurrent_class = None
-    gates = 1
 
     def __init__(self, vocab_size=10000, wordvec_size=100, hidden_size=100, rng=None, dtype="f"):
-        V, D, H, G = vocab_size, wordvec_size, hidden_size, self.gates
-        self.recurrent = self.recurrent_class(xavier(D, G * H, rng, dtype), xavier(H, G * H, rng, dtype),
-                                              zeros(G * H, dtype=dtype), stateful=True)
+        V, D, H = vocab_size, wordvec_size, hidden_size
+        self.recurrent = recurrent_layer(self.recurrent_class, D, H, rng, dtype, stateful=True)
         super().__init__([TimeEmbedding(randn(V, D, scale=0.01, rng=rng, dtype=dtype)), self.recurrent,
                           TimeAffine(xavier(H, V, rng, dtype), zeros(V, dtype=dtype))], TimeSoftmaxWithLoss())
