@@ -1,0 +1,1 @@
+"""Chapter 1: neural network basics (TwoLayerNet on the spiral data)."""

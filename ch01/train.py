@@ -15,10 +15,12 @@ from dataset import spiral
 
 
 def accuracy(model, x, t):
+    """Fraction of rows of x (N, D) whose arg-max score matches the one-hot t (N, C)."""
     return float((to_cpu(model.predict(x)).argmax(axis=1) == to_cpu(t).argmax(axis=1)).mean())
 
 
 def plot_decision_boundary(model, x, t, path, step=0.01):
+    """Class regions of the model over the plane with the data on top, saved to ``path``."""
     x, t = to_cpu(x), to_cpu(t)
     x_min, x_max = x[:, 0].min() - 0.1, x[:, 0].max() + 0.1
     y_min, y_max = x[:, 1].min() - 0.1, x[:, 1].max() + 0.1

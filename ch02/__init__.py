@@ -1,0 +1,1 @@
+"""Chapter 2: counting words (co-occurrence, PPMI, SVD), WordNet, document vectors."""

@@ -12,6 +12,7 @@ from common.text import load_word_vectors
 
 
 def project(vectors, method, seed=0):
+    """2-D coordinates (n, 2) of vectors (n, D) by PCA or t-SNE."""
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
 
@@ -22,6 +23,7 @@ def project(vectors, method, seed=0):
 
 
 def plot(vectors, labels, method, path=None, seed=0):
+    """A labelled 2-D map of word vectors; saved when ``path`` is given; returns the Figure."""
     xy = project(numpy.asarray(vectors, dtype=numpy.float64), method, seed)
     fig, ax = new_figure(figsize=(9, 9))
     ax.scatter(xy[:, 0], xy[:, 1], s=4, alpha=0.5)

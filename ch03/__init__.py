@@ -1,0 +1,1 @@
+"""Chapter 3: word2vec with one-hot inputs (SimpleCBOW, SimpleSkipGram)."""

@@ -8,6 +8,10 @@ from common.layers import MatMul, SoftmaxWithLoss, collect_params
 
 
 class SimpleCBOW(BaseModel):
+    """The mean of two context vectors predicts the target with a full softmax.
+
+    W_in is shared by both context layers (one array, two MatMul layers).
+    """
     def __init__(self, vocab_size, hidden_size, rng=None, dtype="f"):
         V, H = vocab_size, hidden_size
         W_in = randn(V, H, scale=0.01, rng=rng, dtype=dtype)
@@ -30,6 +34,7 @@ class SimpleCBOW(BaseModel):
 
 
 class SimpleSkipGram(BaseModel):
+    """The target's vector predicts each of its two contexts with a full softmax."""
     def __init__(self, vocab_size, hidden_size, rng=None, dtype="f"):
         V, H = vocab_size, hidden_size
         self.in_layer = MatMul(randn(V, H, scale=0.01, rng=rng, dtype=dtype))

@@ -1,0 +1,1 @@
+"""Chapter 4: fast word2vec on PTB (embeddings, negative sampling)."""

@@ -4,6 +4,7 @@ from common.np import np
 
 
 class CBOW(Word2Vec):
+    """CBOW with negative sampling: contexts (N, 2w), target (N,) -> mean loss."""
     def forward(self, contexts, target):
         self.check_contexts(contexts)
         h = self.in_layer.forward(contexts).sum(axis=1)      # one lookup for all 2w columns

@@ -24,6 +24,7 @@ DRY_RUN_TOKENS = 3000
 
 
 def build_parser():
+    """The command line of ``python -m ch04.train``."""
     p = training_parser("ch04.train", __doc__, out_dir="runs/word2vec", epochs=10, batch_size=100, lr=0.001,
                         eval_interval=1000)
     p.add_argument("--model", choices=sorted(MODELS), default="cbow", help="word2vec model")
@@ -41,6 +42,7 @@ def build_parser():
 
 
 def show_queries(word_vecs, word_to_id, id_to_word):
+    """Print the book's nearest-word and analogy queries for the words that are in the vocabulary."""
     for q in ("you", "year", "car", "toyota"):
         if q in word_to_id:
             most_similar(q, word_to_id, id_to_word, word_vecs, top=5)

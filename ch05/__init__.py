@@ -1,0 +1,1 @@
+"""Chapter 5: recurrent neural networks (SimpleRnnlm, character LMs, RNN-CF)."""

@@ -11,6 +11,10 @@ CELLS = {"rnn": TimeRNN, "lstm": TimeLSTM, "gru": TimeGRU}
 
 
 class CharLM(Sequential):
+    """Embedding (V, D) -> one recurrent layer (rnn, lstm, gru or rnncf) -> Affine.
+
+    ids (N, T) -> scores (N, T, V).
+    """
     def __init__(self, vocab_size, wordvec_size=32, hidden_size=128, cell="lstm", context_size=None,
                  alpha=0.9, rng=None, dtype="f"):
         V, D, H = vocab_size, wordvec_size, hidden_size

@@ -16,6 +16,7 @@ CELLS = ("rnn", "rnncf")
 
 
 def build_parser():
+    """The command line of ``python -m ch05.compare_rnn_cf`` (train_char_rnn's, without --cell)."""
     p = train_char_rnn.build_parser("ch05.compare_rnn_cf", __doc__, out_dir="runs/rnn_cf")
     p.set_defaults(hidden_size=64)
     return p

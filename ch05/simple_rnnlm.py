@@ -4,4 +4,5 @@ from common.time_layers import TimeRNN
 
 
 class SimpleRnnlm(OneLayerLM):
+    """Embedding -> TimeRNN -> Affine language model: xs, ts (N, T) ids."""
     recurrent_class = TimeRNN

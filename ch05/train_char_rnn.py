@@ -21,6 +21,7 @@ DRY_RUN_CHARS = 5000
 
 
 def build_parser(module="ch05.train_char_rnn", doc=__doc__, out_dir="runs/char_rnn"):
+    """The command line of a character-LM script."""
     p = training_parser(module, doc, out_dir=out_dir, epochs=5, batch_size=64, lr=0.003, max_grad=5.0)
     p.add_argument("--cell", choices=["rnn", "lstm", "gru", "rnncf"], default="lstm", help="recurrent cell")
     p.add_argument("--time-size", type=positive_int, default=50, help="time steps per BPTT batch (also the validation window)")

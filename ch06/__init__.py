@@ -1,0 +1,1 @@
+"""Chapter 6: gated RNNs (LSTM language models, GRU, sentiment classifiers)."""

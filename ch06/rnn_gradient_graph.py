@@ -13,6 +13,7 @@ from common.plot import plot_curve
 
 
 def gradient_norms(scale, N=2, H=3, T=20, seed=3):
+    """Norms of dh over T steps of dh Wh^T for Wh = scale * randn (H, H); and Wh's largest singular value."""
     rng = numpy.random.RandomState(seed)
     dh = numpy.ones((N, H))
     Wh = rng.randn(H, H) * scale

@@ -9,10 +9,12 @@ from common.time_layers import TimeAffine, TimeDropout, TimeEmbedding, TimeGRU, 
 
 
 class Rnnlm(OneLayerLM):
+    """The book's Rnnlm: Embedding -> TimeLSTM -> Affine; xs, ts (N, T) ids."""
     recurrent_class = TimeLSTM
 
 
 class GruRnnlm(OneLayerLM):
+    """Rnnlm with a TimeGRU in place of the LSTM."""
     recurrent_class = TimeGRU
 
 

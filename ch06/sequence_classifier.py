@@ -30,6 +30,10 @@ class _Classifier(BaseModel):
 
 
 class RnnClassifier(_Classifier):
+    """Embedding -> RNN/LSTM/GRU -> state at each row's last step -> dropout -> Affine.
+
+    ids (N, T), lengths (N,) -> scores (N, C).
+    """
     def __init__(self, vocab_size, wordvec_size, hidden_size, n_classes=2, cell="lstm",
                  dropout=0.0, rng=None, dtype="f", embed_scale=0.01):
         V, D, H = vocab_size, wordvec_size, hidden_size
@@ -50,6 +54,7 @@ class RnnClassifier(_Classifier):
 
 
 class BagOfWordsClassifier(_Classifier):
+    """Mean of a row's word vectors -> Affine: ids (N, T), lengths (N,) -> scores (N, C)."""
     def __init__(self, vocab_size, wordvec_size, n_classes=2, rng=None, dtype="f"):
         self.embed = TimeEmbedding(randn(vocab_size, wordvec_size, scale=0.01, rng=rng, dtype=dtype))
         self.pool = TimeMaskedMean()

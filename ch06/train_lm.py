@@ -25,6 +25,7 @@ DRY_RUN_TOKENS = 2000
 
 
 def build_parser(module, doc, model, epochs, hidden, decay):
+    """The command line shared by the PTB language-model scripts."""
     p = training_parser(module, doc, out_dir=os.path.join("runs", model), epochs=epochs, batch_size=20,
                         lr=20.0, max_grad=0.25, eval_interval=20)
     p.add_argument("--model", choices=sorted(MODELS), default=model, help="recurrent layer(s) of the model")

@@ -26,6 +26,7 @@ DRY_RUN_SAMPLES = 64
 
 
 def build_parser():
+    """The command line of ``python -m ch06.train_sentiment``."""
     p = training_parser("ch06.train_sentiment", __doc__, out_dir="runs/sentiment", epochs=None, batch_size=None,
                         lr=None, max_grad=5.0)
     p.set_defaults(out_dir=None)

@@ -5,6 +5,7 @@ from common.np import np
 
 
 class PeekyDecoder(Decoder):
+    """A decoder that reads the encoder state h (N, H) at every step, into its LSTM and its Affine."""
     def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f"):
         H = hidden_size
         super().__init__(vocab_size, wordvec_size, hidden_size, rng, dtype,
@@ -27,5 +28,6 @@ class PeekyDecoder(Decoder):
 
 
 class PeekySeq2seq(Seq2seq):
+    """Seq2seq with the peeky decoder."""
     encoder_class = Encoder
     decoder_class = PeekyDecoder

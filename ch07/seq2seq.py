@@ -72,6 +72,7 @@ class Decoder:
 
 
 class Seq2seq(BaseModel):
+    """Encoder -> last state -> Decoder (teacher forcing): xs (N, T_in), ts (N, 1 + T_out) -> mean loss."""
     encoder_class = Encoder
     decoder_class = Decoder
 

@@ -22,6 +22,7 @@ DRY_RUN_PAIRS = 512
 
 
 def build_parser(module, doc, models, data, model, reverse, epochs, hidden):
+    """The command line of the seq2seq scripts (ch07.train_seq2seq, ch08.train)."""
     p = training_parser(module, doc, out_dir="runs/seq2seq", epochs=epochs, batch_size=128, lr=0.001, max_grad=5.0)
     p.set_defaults(out_dir=None)
     p._option_string_actions["--out-dir"].help += " (default %(default)s: runs/seq2seq/DATA_MODEL[_reversed])"
@@ -41,10 +42,12 @@ def build_parser(module, doc, models, data, model, reverse, epochs, hidden):
 
 
 def decode(ids, id_to_char):
+    """The characters of ids."""
     return "".join(id_to_char[int(i)] for i in ids)
 
 
 def show_examples(questions, answers, guesses, id_to_char, reverse, n=3):
+    """Print n questions with the right and the guessed answer."""
     for q, a, g in zip(questions[:n], answers[:n], guesses[:n]):
         q = decode(q, id_to_char)
         print("Q %s  T %s  %s %s" % (q[::-1] if reverse else q, decode(a[1:], id_to_char),
@@ -52,6 +55,7 @@ def show_examples(questions, answers, guesses, id_to_char, reverse, n=3):
 
 
 def run_name(args):
+    """The run's folder name: <data>_<model>[_reversed]."""
     return "%s_%s%s" % (args.data.split(".")[0], args.model, "_reversed" if args.reverse else "")
 
 

@@ -1,0 +1,1 @@
+"""Chapter 8: attention (seq2seq with attention, a small Transformer LM)."""

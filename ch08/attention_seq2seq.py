@@ -12,6 +12,7 @@ from common.time_layers import TimeBidirectional, TimeLSTM
 
 
 class AttentionEncoder(Encoder):
+    """Encoder that returns every state hs (N, T, H) (optionally bidirectional, H/2 each way)."""
     def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f", bidirectional=False):
         super().__init__(vocab_size, wordvec_size, hidden_size, rng, dtype)
         if bidirectional:
@@ -31,6 +32,7 @@ class AttentionEncoder(Encoder):
 
 
 class AttentionDecoder(Decoder):
+    """Decoder whose output layer reads [context ; state], the context attending over the encoder states."""
     def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f"):
         super().__init__(vocab_size, wordvec_size, hidden_size, rng, dtype, affine_input=2 * hidden_size)
         self.attention = TimeAttention()
@@ -67,6 +69,7 @@ class AttentionDecoder(Decoder):
 
 
 class AttentionSeq2seq(Seq2seq):
+    """Seq2seq with attention: xs (N, T_in), ts (N, 1 + T_out) -> mean loss."""
     encoder_class = AttentionEncoder
     decoder_class = AttentionDecoder
 

@@ -8,6 +8,10 @@ from common.transformer import LayerNorm, PositionalEncoding, TransformerBlock
 
 
 class TransformerLM(Sequential):
+    """Embedding + positions -> n_layers pre-LN Transformer blocks -> LayerNorm -> Affine.
+
+    ids (N, T) -> scores (N, T, V).
+    """
     def __init__(self, vocab_size, model_size=64, n_heads=4, n_layers=2, max_len=256, rng=None, dtype="f"):
         V, D = vocab_size, model_size
         layers = [TimeEmbedding(randn(V, D, scale=0.1, rng=rng, dtype=dtype)), PositionalEncoding(max_len, D, dtype)]

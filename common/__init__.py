@@ -1,0 +1,1 @@
+"""The core of ScratchNLP: layers, models, training, checkpoints, text; see the README's layout table."""

@@ -35,6 +35,7 @@ def atomic_open(path, mode="wb"):
 
 
 def write_text(path, text):
+    """Write ``text`` to ``path`` atomically; returns the path."""
     with atomic_open(path, "w") as f:
         f.write(text)
     return path

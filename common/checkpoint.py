@@ -105,6 +105,7 @@ def model_state(model):
 
 
 def set_model_state(model, state):
+    """Restore what ``model_state`` saved (sampler states, recurrent hidden states)."""
     nodes = dict(walk(model))
     for key, value in state.items():
         prefix, _, attr = key.rpartition(".")
@@ -146,6 +147,7 @@ def pack(value, arrays, key):
 
 
 def unpack(value, arrays):
+    """Undo ``pack``: arrays referred to by key come back from ``arrays``."""
     if isinstance(value, dict):
         if set(value) == {"__array__"}:
             return arrays[value["__array__"]]

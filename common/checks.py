@@ -17,11 +17,13 @@ def check_ids(ids, vocab_size, name="ids"):
 
 
 def check_float(x, name="x"):
+    """Raise TypeError unless ``x`` is a floating-point array."""
     if not hasattr(x, "dtype") or not numpy.issubdtype(x.dtype, np.floating):
         raise TypeError("%s must be a floating-point array, got %s" % (name, getattr(x, "dtype", type(x))))
 
 
 def check_last_dim(x, expected, name="x"):
+    """Raise unless ``x`` is a float array whose last axis has ``expected`` entries."""
     check_float(x, name)
     if x.shape[-1] != expected:
         raise ValueError("%s has last dimension %d, expected %d (shape %s)"
@@ -29,6 +31,7 @@ def check_last_dim(x, expected, name="x"):
 
 
 def check_ndim(x, ndim, what, name="x"):
+    """Raise ValueError unless ``x`` has ``ndim`` axes; ``what`` spells the expected shape."""
     if x.ndim != ndim:
         raise ValueError("%s must be %s (%d-D), got shape %s" % (name, what, ndim, tuple(x.shape)))
 

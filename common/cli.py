@@ -56,6 +56,7 @@ def parser(module, doc):
 
 
 def training_parser(module, doc, out_dir, epochs, batch_size, lr, max_grad=None, eval_interval=None):
+    """A parser with the options every training script shares, with their defaults shown."""
     p = parser(module, doc)
     p.add_argument("--epochs", type=positive_int, default=epochs,
                    help="epochs to train in total (a resumed run counts the epochs it already did)")
@@ -139,7 +140,10 @@ def run_extra(args, id_to_word=None, **more):
 
 
 def fit(training, args, run):
-    """Resume when asked, note the start in the record, and train to ``args.epochs`` (1 short epoch on --dry-run)."""
+    """Resume when asked, note the start in the record, and train to ``args.epochs``.
+
+    With --dry-run: one short epoch.
+    """
     if args.resume:
         training.restore(args.resume)
         print("resumed %s after epoch %d, iteration %d (lr %g)"

@@ -34,6 +34,7 @@ def numerical_gradient(f, x, eps=1e-6):
 
 
 def relative_error(analytic, numeric):
+    """||a - n|| / (||a|| + ||n||) of an analytic gradient a against a numerical one n."""
     analytic = numpy.asarray(analytic, dtype=numpy.float64)
     numeric = numpy.asarray(numeric, dtype=numpy.float64)
     scale = max(numpy.linalg.norm(analytic) + numpy.linalg.norm(numeric), 1e-12)

@@ -5,6 +5,7 @@ from common.np import np, to_gpu
 
 
 def randn(*shape, scale=1.0, rng=None, dtype="f"):
+    """Normal(0, scale^2) samples of ``shape`` from ``rng`` (NumPy's global generator if None), on the device."""
     rng = rng or numpy.random
     return to_gpu((rng.standard_normal(shape) * scale).astype(dtype))
 
@@ -15,6 +16,7 @@ def xavier(n_in, n_out, rng=None, dtype="f"):
 
 
 def zeros(*shape, dtype="f"):
+    """Zeros of ``shape`` on the device."""
     return np.zeros(shape, dtype=dtype)
 
 

@@ -68,6 +68,7 @@ class Affine:
 
 
 class Sigmoid:
+    """y = 1 / (1 + exp(-x)), element-wise, any shape."""
     def __init__(self):
         self.params, self.grads = [], []
         self.out = None
@@ -81,6 +82,7 @@ class Sigmoid:
 
 
 class ReLU:
+    """y = max(x, 0), element-wise, any shape."""
     def __init__(self):
         self.params, self.grads = [], []
         self.mask = None

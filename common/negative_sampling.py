@@ -104,7 +104,7 @@ class UnigramSampler:
 
 
 def alias_table(p):
-    """Walker/Vose alias table of a distribution p (V,): returns (accept (V,), alias (V,) ids).
+    """Speed only (draws in O(1)): Walker/Vose alias table of p (V,) -> (accept (V,), alias (V,) ids).
 
     Word i is drawn as: pick j uniformly, keep j with probability accept[j],
     otherwise take alias[j]. Built in O(V): each step pairs one under-full

@@ -64,6 +64,7 @@ def rng_state():
 
 
 def set_rng_state(state):
+    """Continue the dropout stream from ``rng_state()`` output."""
     global _seed, _draws
     _seed, _draws = int(state["seed"]), int(state["draws"])
 

@@ -1,4 +1,4 @@
-"""Row-blocked, multi-threaded element-wise work for large (rows, V) arrays.
+"""Speed only: row-blocked, multi-threaded element-wise work for large (rows, V) arrays.
 
 NumPy ufuncs release the GIL on large arrays, so splitting the rows of a big
 softmax over a thread pool uses every core, and working on blocks of a few

@@ -6,6 +6,7 @@ from common.sparse import RowSparseGrad, squared_norm, to_dense
 
 
 def global_norm(grads):
+    """L2 norm of all gradients together (dense or row-sparse), as a float."""
     return math.sqrt(sum(squared_norm(g) for g in grads))
 
 

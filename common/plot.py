@@ -60,7 +60,10 @@ def in_notebook():
 
 
 def _register_inline_figures():
-    """Let the notebook render Figure objects as PNG (what ``%matplotlib inline`` does; the backend is untouched)."""
+    """Let the notebook render Figure objects as PNG, as ``%matplotlib inline`` does.
+
+    The backend is untouched.
+    """
     from IPython.core.pylabtools import select_figure_formats
 
     select_figure_formats(sys.modules["IPython"].get_ipython(), {"png"})

@@ -24,10 +24,12 @@ class StopRequested(Exception):
 
 
 def stop_requested():
+    """True after Ctrl-C / SIGTERM inside ``stop_on_signals``."""
     return _stop["requested"]
 
 
 def check_stop():
+    """Raise ``StopRequested`` if a stop was requested."""
     if _stop["requested"]:
         raise StopRequested(_stop["signal"])
 
@@ -57,6 +59,7 @@ def stop_on_signals():
 
 
 def format_seconds(s):
+    """A short duration: 5s, 1m15s, 2h01m."""
     s = int(round(s))
     if s < 60:
         return "%ds" % s

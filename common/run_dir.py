@@ -24,11 +24,13 @@ class RunExistsError(Exception):
 
 
 def machine():
+    """A one-line description of this machine for the records."""
     return "%s, %d CPU cores, %s" % (platform.processor() or platform.machine(), os.cpu_count(),
                                      "CuPy GPU" if GPU else "NumPy CPU")
 
 
 class RunDirectory:
+    """A run's output folder: checkpoints, the JSON-lines record, plots (see the module docstring)."""
     CHECKPOINTS = ("last.npz", "best.npz")
 
     def __init__(self, path, command="", resuming=None, overwrite=False):

@@ -1,4 +1,4 @@
-"""Row-sparse gradients for embedding tables.
+"""Speed only: row-sparse gradients for embedding tables (a dense (V, D) gradient gives the same numbers).
 
 An embedding lookup touches only the rows it read, so its gradient is stored as
 ``rows`` (K,) unique ids and ``values`` (K, D) instead of a dense (V, D) array.
@@ -127,4 +127,5 @@ def squared_norm(grad):
 
 
 def to_dense(grad):
+    """The gradient as a dense array (a row-sparse one is scattered into zeros)."""
     return grad.to_dense() if isinstance(grad, RowSparseGrad) else grad

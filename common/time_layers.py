@@ -440,6 +440,11 @@ class RNN(_Cell):
 
 
 class GRU(RNN):
+    """One GRU step (the book's form).
+
+    forward(x (N, D), h_prev (N, H)) -> h_next; backward(dh_next) -> (dx, dh_prev).
+    """
+
     time_class = TimeGRU
 
 

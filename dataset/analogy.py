@@ -6,6 +6,7 @@ from dataset.files import read_text
 
 
 def load_questions():
+    """Google's analogy questions: {section: [(a, b, c, d), ...]}, lower-cased."""
     sections, current = {}, None
     for line in read_text("questions-words/questions-words.txt").splitlines():
         if line.startswith(":"):

@@ -50,11 +50,13 @@ class ChecksumError(ValueError):
 
 
 def cache_dir():
+    """The user cache folder: $XDG_CACHE_HOME/scratchnlp or ~/.cache/scratchnlp."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "scratchnlp")
 
 
 def search_dirs():
+    """Folders searched for data files, in order: $SCRATCHNLP_DATA (if set), then the cache."""
     dirs = []
     if os.environ.get(ENV_VAR):
         dirs.append(os.path.expanduser(os.environ[ENV_VAR]))
@@ -63,6 +65,7 @@ def search_dirs():
 
 
 def sha256_of(path):
+    """Hex sha256 of a file, read in 1 MiB blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -142,5 +145,6 @@ def data_path(relpath, download=True):
 
 
 def read_text(relpath, encoding="utf-8"):
+    """The text of a verified data file (see ``data_path``)."""
     with open(data_path(relpath), encoding=encoding) as f:
         return f.read()

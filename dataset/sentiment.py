@@ -20,6 +20,7 @@ def _split(texts, labels, test_ratio, seed):
 
 
 def rt_polarity(test_ratio=0.1, seed=0):
+    """Pang & Lee sentence polarity: ((train texts, labels), (test texts, labels)), split with ``seed``."""
     pos = read_text("rt-polarity/rt-polarity.pos").splitlines()
     neg = read_text("rt-polarity/rt-polarity.neg").splitlines()
     texts = [t.strip() for t in pos + neg]
@@ -28,6 +29,7 @@ def rt_polarity(test_ratio=0.1, seed=0):
 
 
 def movie_reviews(test_ratio=0.2, seed=0):
+    """Pang & Lee movie reviews (NLTK's corpus): ((train texts, labels), (test texts, labels))."""
     texts, labels = [], []
     with zipfile.ZipFile(data_path("movie_reviews/movie_reviews.zip")) as z:
         for name in sorted(z.namelist()):

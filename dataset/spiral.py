@@ -3,6 +3,7 @@ import numpy
 
 
 def load_data(seed=1984, n_per_class=100, n_classes=3):
+    """The book's 3-class spiral: x (300, 2) float32 and one-hot t (300, 3)."""
     rng = numpy.random.RandomState(seed)
     N, C = n_per_class, n_classes
     x = numpy.zeros((N * C, 2), dtype=numpy.float32)

@@ -6,6 +6,7 @@ CORPORA = {"tinyshakespeare": "tinyshakespeare/input.txt"}
 
 
 def load_text(name="tinyshakespeare"):
+    """The whole text of a known corpus (downloaded or found as ``dataset.files`` says)."""
     if name not in CORPORA:
         raise ValueError("unknown corpus %r; known: %s" % (name, ", ".join(CORPORA)))
     return read_text(CORPORA[name])

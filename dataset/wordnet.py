@@ -16,10 +16,12 @@ NEEDED = ["data.noun", "index.noun", "index.sense"]
 
 
 def nltk_data_dir():
+    """The NLTK data folder in the user cache that ``wordnet()`` fills."""
     return os.path.join(cache_dir(), "nltk_data")
 
 
 def prepare(source=DEBIAN_DIR):
+    """Copy Debian's WordNet files and ``lexnames`` into an NLTK data folder once; returns it."""
     target = os.path.join(nltk_data_dir(), "corpora", "wordnet")
     missing = [f for f in NEEDED if not os.path.exists(os.path.join(source, f))]
     if missing:

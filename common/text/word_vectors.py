@@ -21,6 +21,7 @@ def normalize(x, eps=1e-8):
 
 
 def cos_similarity(x, y, eps=1e-8):
+    """Cosine similarity of two vectors x, y (D,)."""
     return numpy.dot(normalize(x, eps), normalize(y, eps))
 
 
@@ -97,6 +98,7 @@ def analogy_accuracy(word_vecs, word_to_id, sections, method="3cosadd", batch_si
 
 
 def format_report(report):
+    """The per-section table of an ``analogy_accuracy`` report, as text."""
     lines = ["%-30s %8s %8s %8s" % ("section", "correct", "asked", "acc")]
     for name, (correct, asked, total) in report.items():
         acc = 100.0 * correct / asked if asked else float("nan")

@@ -1,0 +1,71 @@
+"""The layout the README draws: who may import whom, docstrings everywhere, one cupy import."""
+import ast
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHAPTERS = ["ch%02d" % i for i in range(1, 9)]
+STDLIB = set(sys.stdlib_module_names)
+# third-party packages a folder may use, beyond numpy (and the folder's own rules below)
+OPTIONAL = {"common": {"matplotlib", "IPython", "tqdm"}, "dataset": {"nltk"}, "chapters": {"sklearn"}}
+
+
+def python_files(folder):
+    for dirpath, _, files in os.walk(os.path.join(ROOT, folder)):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield os.path.join(dirpath, name)
+
+
+def imported_roots(path):
+    tree = ast.parse(open(path).read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            yield node.module
+
+
+def allowed(folder, module):
+    root = module.split(".")[0]
+    if root in STDLIB or root == "numpy":
+        return True
+    if folder == "common":
+        return root == "common" or root in OPTIONAL["common"]
+    if folder == "dataset":
+        return root == "dataset" or module.startswith("common.text") or root in OPTIONAL["dataset"]
+    chapter = int(folder[2:])
+    if root in CHAPTERS:
+        return int(root[2:]) <= chapter                  # a chapter never imports a later chapter
+    return root in ("common", "dataset") or root in OPTIONAL["chapters"]
+
+
+@pytest.mark.parametrize("folder", ["common", "dataset"] + CHAPTERS)
+def test_imports_follow_the_layout(folder):
+    bad = [(os.path.relpath(path, ROOT), module) for path in python_files(folder)
+           for module in imported_roots(path) if not allowed(folder, module)
+           and not (module == "cupy" and path.endswith(os.path.join("common", "np.py")))]
+    assert bad == []
+
+
+@pytest.mark.parametrize("folder", ["common", "dataset"] + CHAPTERS)
+def test_every_module_and_public_class_and_function_has_a_docstring(folder):
+    missing = []
+    for path in python_files(folder):
+        tree = ast.parse(open(path).read())
+        if not ast.get_docstring(tree):
+            missing.append(os.path.relpath(path, ROOT))
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") \
+                    and node.name != "main" and not ast.get_docstring(node):
+                missing.append("%s:%s" % (os.path.relpath(path, ROOT), node.name))
+    assert missing == []
+
+
+def test_speed_only_modules_say_so_first():
+    for name in ("sparse.py", "parallel.py"):
+        first = open(os.path.join(ROOT, "common", name)).readline()
+        assert first.startswith('"""Speed only'), name
