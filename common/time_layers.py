@@ -327,41 +327,47 @@ class TimeGRU(TimeRecurrent):
         Wh = self.params[1]
         T, N, G = X.shape
         H = G // 3
-        Wh_zr, Wh_h = Wh[:, :2 * H], Wh[:, 2 * H:]
-        zr = np.empty((T, N, 2 * H), dtype=X.dtype)
-        cand = np.empty((T, N, H), dtype=X.dtype)
-        rh = np.empty_like(cand)
-        hs = np.empty_like(cand)
+        Wh_z, Wh_r, Wh_n = Wh[:, :H], Wh[:, H:2 * H], Wh[:, 2 * H:]
+        gates = np.empty_like(X)                             # z, r, n of every step, (T, N, 3H)
+        rh = np.empty((T, N, H), dtype=X.dtype)              # r * h_{t-1}
+        hs = np.empty_like(rh)
         for t in range(T):
-            sigmoid(X[t, :, :2 * H] + h @ Wh_zr, out=zr[t])
-            z, r = zr[t, :, :H], zr[t, :, H:]
-            np.multiply(r, h, out=rh[t])
-            np.tanh(X[t, :, 2 * H:] + rh[t] @ Wh_h, out=cand[t])
-            h = np.add(h, z * (cand[t] - h), out=hs[t])
-        self.gru_cache = (zr, cand, rh)
+            x_z, x_r, x_n = X[t, :, :H], X[t, :, H:2 * H], X[t, :, 2 * H:]
+            z = sigmoid(x_z + h @ Wh_z, out=gates[t, :, :H])
+            r = sigmoid(x_r + h @ Wh_r, out=gates[t, :, H:2 * H])
+            rh[t] = r * h
+            n = np.tanh(x_n + rh[t] @ Wh_n, out=gates[t, :, 2 * H:])
+            h = hs[t] = (1 - z) * h + z * n
+        self.gru_cache = (gates, rh)
         return hs
 
     def _book_backward(self, dhs):
+        """With h' = (1 - z) h + z n and n = tanh(x Wx_n + (r h) Wh_n + b_n):
+
+            da_n = dh' * z * (1 - n^2)
+            d(rh) = da_n Wh_n^T
+            da_r = d(rh) * h * r (1 - r)
+            da_z = dh' * (n - h) * z (1 - z)
+            dh = dh' * (1 - z) + d(rh) * r + da_z Wh_z^T + da_r Wh_r^T
+        """
         Wh = self.params[1]
-        zr, cand, rh = self.gru_cache
-        T, N, H = cand.shape
-        Wh_zr_T, Wh_h_T = Wh[:, :2 * H].T, Wh[:, 2 * H:].T
-        h_prev_all = self._previous_h()
-        dX = np.empty((T, N, 3 * H), dtype=cand.dtype)
-        dh = np.zeros((N, H), dtype=cand.dtype)
+        gates, rh = self.gru_cache
+        T, N, H = rh.shape
+        Wh_zr, Wh_n = Wh[:, :2 * H], Wh[:, 2 * H:]
+        h_prev = self._previous_h()
+        dX = np.empty_like(gates)                            # da of every step, (T, N, 3H)
+        dh = np.zeros((N, H), dtype=rh.dtype)
         for t in reversed(range(T)):
-            z, r = zr[t, :, :H], zr[t, :, H:]
-            h_prev = h_prev_all[t]
+            z, r, n = gates[t, :, :H], gates[t, :, H:2 * H], gates[t, :, 2 * H:]
             dh_t = dhs[t] + dh
-            da = dX[t]
-            np.multiply(dh_t * z, 1 - cand[t] ** 2, out=da[:, 2 * H:])
-            drh = da[:, 2 * H:] @ Wh_h_T
-            np.multiply(dh_t * (cand[t] - h_prev), z * (1 - z), out=da[:, :H])
-            np.multiply(drh * h_prev, r * (1 - r), out=da[:, H:2 * H])
-            dh = dh_t * (1 - z) + drh * r + da[:, :2 * H] @ Wh_zr_T
+            dX[t, :, 2 * H:] = dh_t * z * (1 - n * n)
+            drh = dX[t, :, 2 * H:] @ Wh_n.T
+            dX[t, :, H:2 * H] = drh * h_prev[t] * (r * (1 - r))
+            dX[t, :, :H] = dh_t * (n - h_prev[t]) * (z * (1 - z))
+            dh = dh_t * (1 - z) + drh * r + dX[t, :, :2 * H] @ Wh_zr.T
         self.dh = dh
         dX_flat = dX.reshape(T * N, 3 * H)
-        self.grads[1][:, :2 * H] = h_prev_all.reshape(T * N, H).T @ dX_flat[:, :2 * H]
+        self.grads[1][:, :2 * H] = h_prev.reshape(T * N, H).T @ dX_flat[:, :2 * H]
         self.grads[1][:, 2 * H:] = rh.reshape(T * N, H).T @ dX_flat[:, 2 * H:]
         return dX
 
@@ -369,41 +375,47 @@ class TimeGRU(TimeRecurrent):
         Wh, bh = self.params[1], self.params[3]
         T, N, G = X.shape
         H = G // 3
-        zr = np.empty((T, N, 2 * H), dtype=X.dtype)
-        hidden_n = np.empty((T, N, H), dtype=X.dtype)      # h Wh_n + bh_n
-        cand = np.empty_like(hidden_n)
+        gates = np.empty_like(X)                             # z, r, n of every step, (T, N, 3H)
+        hidden_n = np.empty((T, N, H), dtype=X.dtype)        # h_{t-1} Wh_n + bh_n
         hs = np.empty_like(hidden_n)
         for t in range(T):
-            hidden = h @ Wh + bh                                    # (N, 3H)
-            sigmoid(X[t, :, :2 * H] + hidden[:, :2 * H], out=zr[t])
-            z, r = zr[t, :, :H], zr[t, :, H:]
+            hidden = h @ Wh + bh                             # (N, 3H)
+            z = sigmoid(X[t, :, :H] + hidden[:, :H], out=gates[t, :, :H])
+            r = sigmoid(X[t, :, H:2 * H] + hidden[:, H:2 * H], out=gates[t, :, H:2 * H])
             hidden_n[t] = hidden[:, 2 * H:]
-            np.tanh(X[t, :, 2 * H:] + r * hidden_n[t], out=cand[t])
-            h = np.add(cand[t], z * (h - cand[t]), out=hs[t])       # (1 - z) n + z h
-        self.gru_cache = (zr, cand, hidden_n)
+            n = np.tanh(X[t, :, 2 * H:] + r * hidden_n[t], out=gates[t, :, 2 * H:])
+            h = hs[t] = (1 - z) * n + z * h
+        self.gru_cache = (gates, hidden_n)
         return hs
 
     def _after_backward(self, dhs):
+        """With h' = (1 - z) n + z h and n = tanh(x Wx_n + b_n + r * (h Wh_n + bh_n)):
+
+            da_n = dh' * (1 - z) * (1 - n^2)
+            da_r = da_n * (h Wh_n + bh_n) * r (1 - r)
+            da_z = dh' * (h - n) * z (1 - z)
+            dhidden = [da_z, da_r, da_n * r]       (the gradient of h Wh + bh)
+            dh = dh' * z + dhidden Wh^T
+        """
         Wh = self.params[1]
-        zr, cand, hidden_n = self.gru_cache
-        T, N, H = cand.shape
-        h_prev_all = self._previous_h()
-        dX = np.empty((T, N, 3 * H), dtype=cand.dtype)      # gradient of the input pre-activations
-        dhidden = np.empty_like(dX)                          # gradient of h Wh + bh
-        dh = np.zeros((N, H), dtype=cand.dtype)
+        gates, hidden_n = self.gru_cache
+        T, N, H = hidden_n.shape
+        h_prev = self._previous_h()
+        dX = np.empty_like(gates)                            # da of every step, (T, N, 3H)
+        dhidden = np.empty_like(gates)
+        dh = np.zeros((N, H), dtype=hidden_n.dtype)
         for t in reversed(range(T)):
-            z, r, n = zr[t, :, :H], zr[t, :, H:], cand[t]
+            z, r, n = gates[t, :, :H], gates[t, :, H:2 * H], gates[t, :, 2 * H:]
             dh_t = dhs[t] + dh
-            dn = dh_t * (1 - z) * (1 - n * n)
-            dX[t, :, :H] = dh_t * (h_prev_all[t] - n) * z * (1 - z)
-            dX[t, :, H:2 * H] = dn * hidden_n[t] * r * (1 - r)
-            dX[t, :, 2 * H:] = dn
+            da_n = dX[t, :, 2 * H:] = dh_t * (1 - z) * (1 - n * n)
+            dX[t, :, H:2 * H] = da_n * hidden_n[t] * (r * (1 - r))
+            dX[t, :, :H] = dh_t * (h_prev[t] - n) * (z * (1 - z))
             dhidden[t, :, :2 * H] = dX[t, :, :2 * H]
-            dhidden[t, :, 2 * H:] = dn * r
+            dhidden[t, :, 2 * H:] = da_n * r
             dh = dh_t * z + dhidden[t] @ Wh.T
         self.dh = dh
         dhidden_flat = dhidden.reshape(T * N, 3 * H)
-        self.grads[1][...] = h_prev_all.reshape(T * N, H).T @ dhidden_flat
+        self.grads[1][...] = h_prev.reshape(T * N, H).T @ dhidden_flat
         self.grads[3][...] = dhidden_flat.sum(axis=0)
         return dX
 
