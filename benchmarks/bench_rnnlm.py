@@ -12,9 +12,10 @@ import time
 import numpy
 
 from ch06.rnnlm import BetterRnnlm, Rnnlm
+from common.batches import BPTTBatches
 from common.np import GPU, np, to_gpu
 from common.optimizer import SGD
-from common.trainer import RnnlmTrainer
+from common.training import Stepper
 
 CONFIGS = {"rnnlm": (Rnnlm, 100, 0.0), "better": (BetterRnnlm, 650, 0.5)}
 N, T, V = 20, 35, 10000
@@ -29,14 +30,14 @@ def scratchnlp_step(name):
     """A closure running one training step of our model on random ids."""
     cls, H, _ = CONFIGS[name]
     model = cls(V, H, H)
-    trainer = RnnlmTrainer(model, SGD(20.0), verbose=False)
+    stepper = Stepper(model, SGD(20.0))
     ids = to_gpu(numpy.random.default_rng(0).integers(0, V, 50000).astype(numpy.int32))
-    xs, ts = ids[:-1], ids[1:]
+    batches = BPTTBatches(ids[:-1], ids[1:], N, T)
+    position = iter(range(10 ** 9))
 
     def step():
-        bx, bt = trainer.get_batch(xs, ts, N, T)
-        model.forward(bx, bt)
-        trainer.step(0.25)
+        model.forward(*batches.batch(0, next(position) % batches.iters))
+        stepper.step(0.25)
         sync()
 
     return step

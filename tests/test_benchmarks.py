@@ -44,3 +44,10 @@ def test_readable_and_fused_lstm_are_bit_identical():
     rng = numpy.random.default_rng(0)
     xs, ts = rng.integers(0, 30, (3, 6)), rng.integers(0, 30, (3, 6))
     assert identical(lambda: BetterRnnlm(30, 8, 8, rng=numpy.random.default_rng(1)), xs, ts)
+
+
+def test_rnnlm_benchmark_step_runs():
+    from benchmarks.bench_rnnlm import scratchnlp_step
+    step = scratchnlp_step("rnnlm")
+    step()
+    step()
