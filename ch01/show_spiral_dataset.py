@@ -2,7 +2,7 @@
 
     python -m ch01.show_spiral_dataset --out spiral.png
 """
-from common.cli import parser
+from common.cli import main_guard, parser
 from common.plot import new_figure, save_figure
 from dataset import spiral
 
@@ -23,4 +23,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

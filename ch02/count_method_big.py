@@ -6,7 +6,7 @@ randomized SVD to 100 dimensions (scikit-learn), nearest words for a few queries
 import os
 import time
 
-from common.cli import parser, positive_int
+from common.cli import main_guard, parser, positive_int
 from common.text import create_co_matrix, most_similar, ppmi
 from common.text import save_word_vectors
 from dataset import ptb
@@ -40,4 +40,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

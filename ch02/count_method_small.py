@@ -6,7 +6,7 @@ similarity, most_similar, PPMI and SVD, with a 2-D plot of the SVD vectors.
 import numpy
 
 from ch02.toy import load
-from common.cli import parser
+from common.cli import main_guard, parser
 from common.plot import new_figure, save_figure
 from common.text import cos_similarity, create_co_matrix, most_similar, ppmi
 
@@ -36,4 +36,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

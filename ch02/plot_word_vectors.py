@@ -6,7 +6,7 @@ import os
 
 import numpy
 
-from common.cli import non_negative_int, parser, positive_int
+from common.cli import main_guard, non_negative_int, parser, positive_int
 from common.plot import new_figure, save_figure
 from common.text import load_word_vectors
 
@@ -51,4 +51,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

@@ -2,7 +2,7 @@
 
     python -m ch02.show_ptb
 """
-from common.cli import parser
+from common.cli import main_guard, parser
 from dataset import ptb
 
 
@@ -19,4 +19,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

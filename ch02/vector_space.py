@@ -4,7 +4,7 @@
 """
 import numpy
 
-from common.cli import parser, positive_int
+from common.cli import main_guard, parser, positive_int
 from common.text import tokenize
 from common.text import BM25, cosine_similarity_matrix, term_document_matrix, tfidf
 from dataset.text_corpus import load_text
@@ -37,4 +37,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

@@ -2,7 +2,7 @@
 
     python -m ch02.wordnet_similarity
 """
-from common.cli import parser
+from common.cli import main_guard, parser
 from dataset.wordnet import wordnet
 
 
@@ -22,4 +22,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

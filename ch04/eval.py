@@ -3,7 +3,7 @@
     python -m ch04.eval runs/word2vec/cbow_vectors.npz --query toyota --analogy king man queen
 """
 from ch04.train import show_queries
-from common.cli import parser
+from common.cli import main_guard, parser
 from common.text import analogy, most_similar
 from common.text import load_word_vectors
 from common.text import analogy_accuracy, format_report
@@ -30,4 +30,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

@@ -7,7 +7,7 @@
 import numpy
 
 from common.checkpoint import load_model, read_checkpoint
-from common.cli import parser, positive_float, positive_int
+from common.cli import main_guard, parser, positive_float, positive_int
 from common.generation import beam_search, generate
 from common.text import word_id
 
@@ -51,4 +51,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

@@ -7,7 +7,7 @@ The model, its vocabulary and whether it reads reversed questions come from the 
 import numpy
 
 from common.checkpoint import load_model, read_checkpoint
-from common.cli import parser, positive_int
+from common.cli import main_guard, parser, positive_int
 from common.np import to_cpu, to_gpu
 from common.plot import new_figure, save_figure
 from dataset import sequence
@@ -50,4 +50,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

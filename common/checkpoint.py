@@ -27,6 +27,7 @@ import zipfile
 import numpy
 
 from common.atomic import atomic_open
+from common.checks import InputError
 from common.params import ParamGroups
 from common.np import to_cpu, to_gpu
 from common.text.vocabulary import Vocabulary
@@ -39,7 +40,7 @@ TRUSTED_PACKAGES = ("common", "dataset", "benchmarks") + tuple("ch%02d" % i for 
 STATE_ATTRIBUTES = ("h", "c", "s")      # hidden states kept by stateful recurrent layers
 
 
-class CheckpointError(ValueError):
+class CheckpointError(InputError):
     """A checkpoint cannot be read, or does not match what it is loaded into."""
 
 
@@ -292,8 +293,7 @@ def _v1_values(model, ckpt):
     if shapes != mine:
         raise CheckpointError("checkpoint %s holds a %s with parameter shapes %s, but this %s has %s"
                               % (ckpt.path, meta["model"], shapes, type(model).__name__, mine))
-    slots = [entry if isinstance(entry, list) else [entry, False] for entry in meta["index"]]
-    return [ckpt.arrays["p%03d" % k].T if transposed else ckpt.arrays["p%03d" % k] for k, transposed in slots]
+    return [ckpt.arrays["p%03d" % k].T if transposed else ckpt.arrays["p%03d" % k] for k, transposed in meta["index"]]
 
 
 def _v2_values(model, ckpt):

@@ -4,6 +4,10 @@ import numpy
 from common.np import np
 
 
+class InputError(ValueError):
+    """Something the user gave (a file, a value) is unusable; the message says what and why, in one line."""
+
+
 def check_ids(ids, vocab_size, name="ids"):
     """Raise if ``ids`` is not an integer array with values in [0, vocab_size)."""
     kind = getattr(getattr(ids, "dtype", None), "kind", None)

@@ -6,7 +6,8 @@
 checked by argparse. ``start_training`` turns the parsed options into a seeded,
 ready ``RunDirectory`` (or none for ``--dry-run``) and, with ``--resume``, takes
 the run's settings from its checkpoint. ``main_guard`` maps the training
-outcomes to exit codes: Ctrl-C 130 (SIGTERM 143), divergence 1, an occupied out-dir 2.
+outcomes to exit codes: Ctrl-C 130 (SIGTERM 143), divergence, a bad checkpoint or missing data 1,
+an occupied out-dir 2.
 """
 import argparse
 import math
@@ -14,6 +15,7 @@ import os
 import sys
 
 from common.checkpoint import CheckpointError, read_checkpoint, vocab_entry
+from common.checks import InputError
 from common.np import seed as seed_everything
 from common.run_dir import RunDirectory, RunExistsError
 from common.training import TrainingDiverged, TrainingInterrupted
@@ -145,7 +147,7 @@ def fit(training, args, run):
     With --dry-run: one short epoch.
     """
     if args.resume:
-        training.restore(args.resume)
+        training.restore(args.resume, check_batches=not args.dry_run)
         print("resumed %s after epoch %d, iteration %d (lr %g)"
               % (args.resume, training.epoch, training.iteration, training.optimizer.lr))
     if run is not None:
@@ -168,4 +170,7 @@ def main_guard(main):
     except RunExistsError as exc:
         print("error: %s" % exc, file=sys.stderr)
         sys.exit(2)
+    except (InputError, FileNotFoundError) as exc:      # a bad checkpoint or vector file, missing data
+        print("error: %s" % exc, file=sys.stderr)
+        sys.exit(1)
 

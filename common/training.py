@@ -255,14 +255,18 @@ class Training:
     def save(self, path):
         return save_checkpoint(path, self.model, self.optimizer, training=self.state_dict(), extra=self.extra)
 
-    def restore(self, path):
-        """Continue from a checkpoint written by ``save``: weights, optimizer, position, random states."""
+    def restore(self, path, check_batches=True):
+        """Continue from a checkpoint written by ``save``: weights, optimizer, position, random states.
+
+        The batch source must be the one the run was trained on (``check_batches=False`` skips that,
+        for dry runs on a slice of the data).
+        """
         ckpt = read_checkpoint(path)
         state = ckpt.section("training") if ckpt.version >= 2 else None
         if state is None:
             raise CheckpointError("%s holds weights only, no training state to continue from "
                                   "(load them with model.load_params)" % ckpt.path)
-        if state["batches"] != self.batches.describe():
+        if check_batches and state["batches"] != self.batches.describe():
             raise CheckpointError("%s was trained on batches %s, but this run reads %s: resume with the same "
                                   "data and batch settings" % (ckpt.path, state["batches"], self.batches.describe()))
         load_params_into(self.model, ckpt)

@@ -194,3 +194,19 @@ def test_resuming_from_best_never_replaces_a_later_last_checkpoint(tmp_path):
     assert (tmp_path / "last.npz").read_bytes() == before
     train_rnnlm.main(["--resume", str(tmp_path / "best.npz"), "--epochs", "2", "--out-dir", str(tmp_path / "branch")])
     assert [r["epoch"] for r in records(str(tmp_path / "branch"))] == [2]
+
+
+def test_missing_data_and_bad_checkpoints_are_one_line_errors(tmp_path):
+    env = dict(os.environ, SCRATCHNLP_DATA=str(tmp_path / "nothing"), XDG_CACHE_HOME=str(tmp_path / "cache"),
+               SCRATCHNLP_OFFLINE="1")
+    out = subprocess.run([sys.executable, "-m", "ch06.train_rnnlm", "--out-dir", str(tmp_path / "run")],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "error: data file 'ptb/ptb.train.txt' not found" in out.stderr and "SCRATCHNLP_DATA" in out.stderr
+    (tmp_path / "bad.npz").write_text("not a checkpoint")
+    out = subprocess.run([sys.executable, "-m", "ch07.generate_text", str(tmp_path / "bad.npz")],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr and "is not a checkpoint" in out.stderr
+    out = subprocess.run([sys.executable, "-m", "ch04.eval", str(tmp_path / "bad.npz")], cwd=ROOT, capture_output=True,
+                         text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr and "is not a word-vector file" in out.stderr
