@@ -4,6 +4,8 @@
     python -m ch07.train_seq2seq --reverse            # about 50%
     python -m ch07.train_seq2seq --reverse --model peeky   # near 100%
 """
+import functools
+
 import numpy
 
 from ch07.peeky_seq2seq import PeekySeq2seq
@@ -36,6 +38,8 @@ def build_parser(module, doc, models, data, model, reverse, epochs, hidden):
     p.add_argument("--hidden-size", type=positive_int, default=hidden, help="hidden size H")
     p.add_argument("--lr-decay", type=positive_float, default=1.0,
                    help="multiply the learning rate by this after every epoch (1: constant, the book's setting)")
+    p.add_argument("--decay-last", type=positive_int, default=None,
+                   help="decay the learning rate linearly towards 0 over the last K epochs (default None: no)")
     p.add_argument("--limit", type=positive_int, default=None,
                    help="use only the first N training pairs (quick runs; default: all)")
     return p
@@ -52,6 +56,16 @@ def show_examples(questions, answers, guesses, id_to_char, reverse, n=3):
         q = decode(q, id_to_char)
         print("Q %s  T %s  %s %s" % (q[::-1] if reverse else q, decode(a[1:], id_to_char),
                                       "O" if (g == a[1:]).all() else "X", decode(g, id_to_char)))
+
+
+def learning_rate(epoch, lr0, args):
+    """lr of epoch ``epoch`` (from 0): lr0 * lr_decay^epoch, and in the last ``decay_last`` epochs
+    a linear ramp down to lr0 / (decay_last + 1) in the final one."""
+    lr = lr0 * args.lr_decay ** epoch
+    left = args.epochs - epoch                      # epochs left, this one included
+    if args.decay_last and left <= args.decay_last:
+        lr *= left / (args.decay_last + 1)
+    return lr
 
 
 def run_name(args):
@@ -79,7 +93,7 @@ def main(argv=None, module="ch07.train_seq2seq", doc=__doc__, models=MODELS, **d
     model = models[args.model](len(char_to_id), args.wordvec_size, args.hidden_size,
                                rng=numpy.random.default_rng(args.seed), **kwargs)
     evaluator = Seq2seqAccuracy(to_gpu(x_test), to_gpu(t_test))
-    schedule = (lambda epoch, lr0: lr0 * args.lr_decay ** epoch) if args.lr_decay != 1.0 else None
+    schedule = functools.partial(learning_rate, args=args) if args.lr_decay != 1.0 or args.decay_last else None
     training = Training(model, Adam(args.lr), ShuffledBatches((to_gpu(x_train), to_gpu(t_train)), args.batch_size, args.seed),
                         evaluator=evaluator, max_grad=args.max_grad, lr_schedule=schedule, run=run,
                         extra=run_extra(args, id_to_char), eval_interval=args.eval_interval)

@@ -81,3 +81,13 @@ def test_seq2seq_learns_to_copy():
     Trainer(model, Adam(0.01), seed=0, verbose=False).fit(xs, ts, max_epoch=15, batch_size=30, max_grad=5.0, eval_interval=None)
     acc, _ = seq2seq_accuracy(model, xs[:200], ts[:200])
     assert acc > 0.9
+
+
+def test_decay_last_ramps_the_learning_rate_down_over_the_final_epochs():
+    import argparse
+    from ch07.train_seq2seq import learning_rate
+    args = argparse.Namespace(lr_decay=1.0, decay_last=3, epochs=6)
+    assert [learning_rate(e, 1.0, args) for e in range(6)] == [1.0, 1.0, 1.0, 0.75, 0.5, 0.25]
+    args.decay_last = None
+    args.lr_decay = 0.5
+    assert [learning_rate(e, 1.0, args) for e in range(3)] == [1.0, 0.5, 0.25]
