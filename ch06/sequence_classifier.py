@@ -1,14 +1,16 @@
-"""Many-to-one classifiers over right-padded id batches (classic RNN tutorials).
+"""Many-to-one classifiers (classic RNN tutorials).
 
-ids (N, T), lengths (N,), labels (N,) -> loss. ``RnnClassifier`` reads the
-recurrent state at each row's last valid step; ``BagOfWordsClassifier`` averages
-the word vectors (the bag-of-words baseline of the IMDB tutorial).
+Over right-padded id batches, ids (N, T), lengths (N,), labels (N,) -> loss:
+``RnnClassifier`` reads the recurrent state at each row's last valid step;
+``BagOfWordsClassifier`` averages the word vectors (the IMDB tutorial's baseline).
+Over float sequences, xs (N, T, D), labels (N,) -> loss: ``SequenceClassifier``
+(an image's rows, or its pixels, as the time steps).
 """
 from common.base_model import BaseModel
 from common.init import randn, recurrent_layer, xavier, zeros
 from common.layers import Affine, Dropout, SoftmaxWithLoss, collect_params
-from common.time_layers import TimeMaskedMean, TimeSelectLast
-from common.time_layers import TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN
+from common.np import np
+from common.time_layers import TimeEmbedding, TimeGRU, TimeLSTM, TimeMaskedMean, TimeRNN, TimeSelectLast
 
 CELLS = {"rnn": TimeRNN, "lstm": TimeLSTM, "gru": TimeGRU}
 
@@ -67,3 +69,33 @@ class BagOfWordsClassifier(_Classifier):
 
     def _backward_features(self, dout):
         self.embed.backward(self.pool.backward(dout))
+
+
+class SequenceClassifier(BaseModel):
+    """Float sequences xs (N, T, D) -> RNN/LSTM/GRU -> last state (N, H) -> Affine -> scores (N, C).
+
+    ``init='irnn'`` starts a ReLU RNN from the identity (Le et al. 2015); ``forget_bias`` starts an
+    LSTM's forget gate open (``common.init.recurrent_layer``).
+    """
+
+    def __init__(self, input_size, hidden_size, n_classes=10, cell="lstm", init="xavier", forget_bias=0.0,
+                 rng=None, dtype="f"):
+        D, H, C = input_size, hidden_size, n_classes
+        self.rnn = recurrent_layer(CELLS[cell], D, H, rng, dtype, init=init, forget_bias=forget_bias)
+        self.out = Affine(xavier(H, C, rng, dtype), zeros(C, dtype=dtype))
+        self.loss_layer = SoftmaxWithLoss()
+        self.params, self.grads = collect_params(self.rnn, self.out)
+        self.hs_shape = None
+
+    def predict(self, xs):
+        hs = self.rnn.forward(xs)
+        self.hs_shape = hs.shape
+        return self.out.forward(hs[:, -1])
+
+    def forward(self, xs, labels):
+        return self.loss_layer.forward(self.predict(xs), labels)
+
+    def backward(self, dout=1):
+        dhs = np.zeros(self.hs_shape, dtype=self.params[0].dtype)
+        dhs[:, -1] = self.out.backward(self.loss_layer.backward(dout))
+        self.rnn.backward(dhs)

@@ -97,27 +97,32 @@ class Seq2seqAccuracy:
 
 
 class ClassifierAccuracy:
-    """Accuracy (and mean loss, in ``details``) of a classifier ``predict(*inputs) -> scores``.
+    """Accuracy (and mean loss, in ``details``) of a classifier ``predict(*inputs) -> scores (N, C)``.
 
     ``datasets`` maps a name to (inputs..., labels); the first one is the metric,
     the others are reported in ``details`` (e.g. train accuracy next to test).
-    Batches are cut at their longest row when ``lengths`` are the second input.
+    With ``padded=True`` the inputs are (ids (N, T), lengths (N,)) and every batch is
+    cut at its longest row.
     """
 
     name = "accuracy"
     higher_is_better = True
 
-    def __init__(self, datasets, batch_size=256, verbose=True):
-        self.datasets, self.batch_size, self.verbose = datasets, batch_size, verbose
+    def __init__(self, datasets, batch_size=256, verbose=True, padded=True):
+        self.datasets, self.batch_size, self.verbose, self.padded = datasets, batch_size, verbose, padded
         self.details = {}
 
-    def _evaluate(self, model, ids, lengths, labels):
-        host_lengths = to_cpu(lengths)
+    def _evaluate(self, model, *data):
+        inputs, labels = data[:-1], data[-1]
+        host_lengths = to_cpu(inputs[1]) if self.padded else None
         correct, loss = 0, 0.0
         for s in progress(range(0, len(labels), self.batch_size), desc="accuracy", enabled=self.verbose):
             sl = slice(s, s + self.batch_size)
-            T = int(host_lengths[sl].max())
-            scores = model.predict(ids[sl, :T], lengths[sl])
+            if self.padded:
+                T = int(host_lengths[sl].max())
+                scores = model.predict(inputs[0][sl, :T], inputs[1][sl])
+            else:
+                scores = model.predict(*(x[sl] for x in inputs))
             loss += float(model.loss_layer.forward(scores, labels[sl])) * len(labels[sl])
             correct += int((scores.argmax(axis=1) == labels[sl]).sum())
         return correct / len(labels), loss / len(labels)

@@ -20,8 +20,24 @@ def zeros(*shape, dtype="f"):
     return np.zeros(shape, dtype=dtype)
 
 
-def recurrent_layer(layer_class, D, H, rng=None, dtype="f", **kwargs):
-    """A recurrent Time layer (TimeRNN, TimeLSTM, TimeGRU) with the book's initial weights:
-    Wx (D, G*H) and Wh (H, G*H) Xavier, b (G*H,) zeros, G = ``layer_class.n_gates``."""
+def recurrent_layer(layer_class, D, H, rng=None, dtype="f", init="xavier", forget_bias=0.0, **kwargs):
+    """A recurrent Time layer (TimeRNN, TimeLSTM, TimeGRU) with initial weights.
+
+    init 'xavier' (the book's): Wx (D, G*H) and Wh (H, G*H) Xavier, b (G*H,) zeros, G = ``layer_class.n_gates``.
+    init 'irnn' (Le et al. 2015, for TimeRNN): Wh = I, b = 0, Wx ~ N(0, 0.001^2), and a ReLU activation.
+    forget_bias (TimeLSTM): the starting bias of the forget gate (1.0 in Jozefowicz et al. 2015; the book: 0).
+    """
     G = layer_class.n_gates
-    return layer_class(xavier(D, G * H, rng, dtype), xavier(H, G * H, rng, dtype), zeros(G * H, dtype=dtype), **kwargs)
+    if init == "irnn":
+        if G != 1:
+            raise ValueError("the IRNN initialisation is for TimeRNN, not %s" % layer_class.__name__)
+        Wx = randn(D, H, scale=0.001, rng=rng, dtype=dtype)
+        return layer_class(Wx, np.asarray(numpy.eye(H, dtype=dtype)), zeros(H, dtype=dtype), activation="relu", **kwargs)
+    if init != "xavier":
+        raise ValueError("init must be 'xavier' or 'irnn', got %r" % init)
+    b = zeros(G * H, dtype=dtype)
+    if forget_bias:
+        if G != 4:
+            raise ValueError("forget_bias is for TimeLSTM (whose first gate block is the forget gate)")
+        b[:H] = forget_bias
+    return layer_class(xavier(D, G * H, rng, dtype), xavier(H, G * H, rng, dtype), b, **kwargs)

@@ -183,13 +183,21 @@ class TimeRecurrent:
 
 
 class TimeRNN(TimeRecurrent):
-    """h_t = tanh(x_t Wx + h_{t-1} Wh + b)."""
+    """h_t = tanh(x_t Wx + h_{t-1} Wh + b), or with ``activation="relu"`` h_t = max(0, ...)
+    (the IRNN of Le et al. 2015 is the ReLU form started from Wh = I, b = 0: ``common.init.recurrent_layer``)."""
+
+    def __init__(self, Wx, Wh, b, stateful=False, activation="tanh"):
+        super().__init__(Wx, Wh, b, stateful)
+        if activation not in ("tanh", "relu"):
+            raise ValueError("activation must be 'tanh' or 'relu', got %r" % activation)
+        self.activation = activation
 
     def _steps_forward(self, X, h, _c0):
         Wh = self.params[1]
         hs = np.empty(X.shape, dtype=X.dtype)
         for t in range(X.shape[0]):
-            h = np.tanh(X[t] + h @ Wh, out=hs[t])
+            a = X[t] + h @ Wh
+            h = np.tanh(a, out=hs[t]) if self.activation == "tanh" else np.maximum(a, 0, out=hs[t])
         return hs
 
     def _steps_backward(self, dhs, _dc_last):
@@ -199,7 +207,7 @@ class TimeRNN(TimeRecurrent):
         dh = 0
         for t in reversed(range(hs.shape[0])):
             dt = dhs[t] + dh
-            dt *= 1 - hs[t] ** 2
+            dt *= (1 - hs[t] ** 2) if self.activation == "tanh" else (hs[t] > 0)
             dX[t] = dt
             dh = dt @ Wh.T
         self.dh = dh
