@@ -126,7 +126,7 @@ class Training:
         if hasattr(self.model, "train"):
             self.model.train()                       # evaluation may have left it in eval mode
         bar = None
-        self._last_line = time.time()
+        self._last_line, self._line_from = time.time(), self.iteration
         if self.verbose and use_bar() and self.iteration < n:
             from tqdm import tqdm
 
@@ -156,20 +156,23 @@ class Training:
         self._finish_epoch(e, n, value)
 
     def _after_iteration(self, loss, e, it, n, start, bar):
-        self._interval[0] += loss
-        self._interval[1] += 1
-        value = self._shown(self._interval[0] / self._interval[1])
         if bar is not None and (it + 1) % 10 == 0:
-            bar.set_postfix({self.report: "%.2f" % value})
+            bar.set_postfix({self.report: "%.2f" % self._shown(sum(self._epoch_losses[-10:]) / 10)})
         if self.eval_interval:
+            self._interval[0] += loss
+            self._interval[1] += 1
             if (it + 1) % self.eval_interval:
                 return
+            value = self._shown(self._interval[0] / self._interval[1])
             self.interval_history.append(value)
             self._interval = [0.0, 0]
-        elif time.time() - self._last_line < PROGRESS_SECONDS or it + 1 == n:
-            return
+        else:                                        # a line every PROGRESS_SECONDS: the mean since the last one
+            recent = self._epoch_losses[self._line_from:]
+            value = self._shown(sum(recent) / len(recent))
+            if time.time() - self._last_line < PROGRESS_SECONDS or it + 1 == n:
+                return
         if self.verbose and bar is None:
-            self._last_line = time.time()
+            self._last_line, self._line_from = time.time(), it + 1
             spent = self._epoch_seconds + time.time() - start
             per_it = spent / (it + 1)
             left_epoch = per_it * (n - it - 1)
