@@ -27,6 +27,8 @@ def build_parser(module="ch05.train_char_rnn", doc=__doc__, out_dir="runs/char_r
     p.add_argument("--time-size", type=positive_int, default=50, help="time steps per BPTT batch (also the validation window)")
     p.add_argument("--wordvec-size", type=positive_int, default=32, help="character-vector size D")
     p.add_argument("--hidden-size", type=positive_int, default=128, help="hidden size H")
+    p.add_argument("--num-layers", type=positive_int, default=1, help="stacked recurrent layers (not for rnncf)")
+    p.add_argument("--dropout", type=fraction, default=0.0, help="dropout between stacked layers")
     p.add_argument("--context-size", type=positive_int, default=None, help="RNN-CF context units (default None: the hidden size)")
     p.add_argument("--alpha", type=fraction, default=0.9, help="RNN-CF context decay")
     add_char_lm_options(p)
@@ -62,10 +64,14 @@ def report_sample(model, args, char_to_id, id_to_char, training, run):
 
 
 def main(argv=None):
-    args, run = start_training(build_parser(), argv)
+    p = build_parser()
+    first = p.parse_args(argv)
+    if first.cell == "rnncf" and first.num_layers != 1:
+        p.error("--num-layers: the RNN-CF model has one layer")
+    args, run = start_training(p, argv)
     train, valid, char_to_id, id_to_char = load_text_ids(args)
     model = CharLM(len(char_to_id), args.wordvec_size, args.hidden_size, args.cell, args.context_size,
-                   args.alpha, rng=numpy.random.default_rng(args.seed))
+                   args.alpha, rng=numpy.random.default_rng(args.seed), num_layers=args.num_layers, dropout=args.dropout)
     training = Training(model, Adam(args.lr), BPTTBatches(train[:-1], train[1:], args.batch_size, args.time_size),
                         evaluator=Perplexity(valid, batch_size=10, time_size=args.time_size), max_grad=args.max_grad,
                         plateau_decay=args.decay, run=run, extra=run_extra(args, id_to_char), report="perplexity")

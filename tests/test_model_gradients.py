@@ -68,3 +68,12 @@ def test_a_wrong_backward_fails_the_check(rng, monkeypatch):
         for layer in (model.in_layer0, model.in_layer1)])
     errors = check_model(model, (one_hot(rng, 4, 2), rng.integers(0, V, 4)))
     assert errors["in_layer0.W"] > 0.1
+
+
+def test_three_layer_char_lm_gradient_with_dropout_between_layers(rng):
+    model = CharLM(V, 3, 4, cell="gru", num_layers=3, dropout=0.3, dtype="d")
+    assert sum(1 for l in model.layers if hasattr(l, "train_flg")) == 2
+    assert len(model.recurrent_layers) == 3
+    randomise(model, rng)
+    errors = check_model(model, (ids(rng, V, 2, 4), ids(rng, V, 2, 4)))
+    assert max(errors.values()) < 1e-6, errors
