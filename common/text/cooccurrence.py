@@ -61,3 +61,23 @@ def convert_one_hot(corpus, vocab_size):
     """ids of shape S -> one-hot int32 of shape (*S, V)."""
     corpus = numpy.asarray(corpus)
     return numpy.eye(vocab_size, dtype=numpy.int32)[corpus]
+
+
+def cooccurrence_pairs(corpus, vocab_size, window_size=10, weighting="harmonic"):
+    """Sparse symmetric co-occurrence counts within ``window_size``: (rows (K,), cols (K,), counts (K,)).
+
+    weighting 'harmonic' adds 1/d for a pair d words apart (GloVe's counts); 'uniform' adds 1.
+    Only the K non-zero entries are kept, sorted by (row, col).
+    """
+    corpus = numpy.asarray(corpus, dtype=numpy.int64)
+    if weighting not in ("harmonic", "uniform"):
+        raise ValueError("weighting must be 'harmonic' or 'uniform', got %r" % weighting)
+    keys, weights = [], []
+    for d in range(1, window_size + 1):
+        left, right = corpus[:-d], corpus[d:]
+        w = 1.0 / d if weighting == "harmonic" else 1.0
+        keys += [left * vocab_size + right, right * vocab_size + left]
+        weights.append(numpy.full(2 * len(left), w))
+    unique, inverse = numpy.unique(numpy.concatenate(keys), return_inverse=True)
+    counts = numpy.bincount(inverse, weights=numpy.concatenate(weights))
+    return unique // vocab_size, unique % vocab_size, counts
