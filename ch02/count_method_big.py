@@ -7,8 +7,7 @@ import os
 import time
 
 from common.cli import main_guard, parser, positive_int
-from common.text import create_co_matrix, most_similar, ppmi
-from common.text import save_word_vectors
+from common.text import create_co_matrix, most_similar, ppmi, save_word_vectors
 from dataset import ptb
 
 DRY_RUN_TOKENS = 20000

@@ -5,8 +5,7 @@
 import numpy
 
 from common.cli import main_guard, parser, positive_int
-from common.text import tokenize
-from common.text import BM25, cosine_similarity_matrix, term_document_matrix, tfidf
+from common.text import BM25, cosine_similarity_matrix, term_document_matrix, tfidf, tokenize
 from dataset.text_corpus import load_text
 
 

@@ -4,9 +4,7 @@
 """
 from ch04.train import show_queries
 from common.cli import main_guard, parser
-from common.text import analogy, most_similar
-from common.text import load_word_vectors
-from common.text import analogy_accuracy, format_report
+from common.text import analogy, analogy_accuracy, format_report, load_word_vectors, most_similar
 from dataset import analogy as analogy_set
 
 

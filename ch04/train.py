@@ -12,10 +12,9 @@ from common.batches import ShuffledBatches
 from common.cli import fit, fraction, main_guard, positive_int, run_extra, start_training, training_parser
 from common.np import to_cpu, to_gpu
 from common.optimizer import OPTIMIZERS
-from common.text import analogy, create_contexts_target, most_similar, subsample
+from common.text import (analogy, analogy_accuracy, create_contexts_target, dynamic_window, format_report,
+                         most_similar, save_word_vectors, subsample)
 from common.training import Training
-from common.text import save_word_vectors
-from common.text import analogy_accuracy, format_report
 from dataset import analogy as analogy_set
 from dataset import ptb
 
@@ -36,6 +35,8 @@ def build_parser():
                    help="decay the learning rate linearly to 0.01%% of its start over the epochs (as gensim does)")
     p.add_argument("--subsample", type=fraction, default=0.0,
                    help="frequent-word subsampling threshold, e.g. 1e-3 (0: off, the book's setting)")
+    p.add_argument("--dynamic-window", action="store_true",
+                   help="skip-gram: every target reads a window of 1..--window-size words, drawn uniformly (word2vec)")
     p.add_argument("--limit-tokens", type=positive_int, default=None,
                    help="train on the first N ids only (quick runs; default: all)")
     return p
@@ -52,22 +53,29 @@ def show_queries(word_vecs, word_to_id, id_to_word):
 
 
 def main(argv=None):
-    args, run = start_training(build_parser(), argv)
+    p = build_parser()
+    args, run = start_training(p, argv)
+    if args.dynamic_window and args.model != "skipgram":
+        p.error("--dynamic-window is for --model skipgram")
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     limit = DRY_RUN_TOKENS if args.dry_run else args.limit_tokens
     if limit:
         corpus = corpus[:limit]
 
     def epoch_data(epoch):
-        """Contexts and targets of one epoch (subsampled afresh, seeded by (seed, epoch))."""
-        words = subsample(corpus, args.subsample, numpy.random.default_rng([args.seed, epoch])) if args.subsample else corpus
+        """Contexts and targets of one epoch (subsampled and windowed afresh, seeded by (seed, epoch))."""
+        rng = numpy.random.default_rng([args.seed, epoch])
+        words = subsample(corpus, args.subsample, rng) if args.subsample else corpus
         contexts, target = create_contexts_target(words, args.window_size)
+        if args.dynamic_window:
+            contexts = dynamic_window(contexts, args.window_size, rng)
         return to_gpu(contexts), to_gpu(target)
 
     model = MODELS[args.model](len(word_to_id), args.hidden_size, args.window_size, corpus,
                                sample_size=args.negatives, rng=numpy.random.default_rng(args.seed), seed=args.seed)
     schedule = (lambda epoch, lr0: lr0 * max(1e-4, 1 - epoch / args.epochs)) if args.linear_decay else None
-    batches = ShuffledBatches(epoch_data if args.subsample else epoch_data(0), args.batch_size, args.seed)
+    per_epoch = args.subsample or args.dynamic_window
+    batches = ShuffledBatches(epoch_data if per_epoch else epoch_data(0), args.batch_size, args.seed)
     training = Training(model, OPTIMIZERS[args.optimizer](lr=args.lr), batches, max_grad=args.max_grad,
                         lr_schedule=schedule, run=run, extra=run_extra(args, id_to_word),
                         eval_interval=args.eval_interval)

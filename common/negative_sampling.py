@@ -131,6 +131,8 @@ class NegativeSamplingLoss:
     forward(h (N, H), target (N,) or (N, C)) -> scalar. As in the book, each of
     the 1 + K binary losses is a mean over the batch and they are summed (and,
     for several targets per row, summed over C as the skip-gram model does).
+    A target of -1 is an empty slot (a context outside skip-gram's dynamic window):
+    it adds nothing to the loss or the gradients.
     The K+1 dot products of every row are one gather and one batched product.
     """
 
@@ -146,6 +148,10 @@ class NegativeSamplingLoss:
 
     def forward(self, h, target):
         W, = self.params
+        empty = None
+        if target.size and int(target.min()) == -1:
+            empty = target == -1
+            target = np.where(empty, 0, target)
         check_ids(target, W.shape[0], "target")
         neg = self.sampler.get_negative_sample(target)
         ids = np.concatenate([target[..., None].astype(neg.dtype, copy=False), neg], axis=-1)  # (N, [C,] K+1)
@@ -155,6 +161,8 @@ class NegativeSamplingLoss:
         sign = self._signs(ids.shape, h.dtype)                                      # +1 positive, -1 negative
         # -log(sigmoid(sign * s)) = softplus(-sign * s); its exp(-.) is sigmoid(sign * s), reused in backward
         softplus = np.logaddexp(0, scores * -sign)
+        if empty is not None:        # softplus 0 there also makes backward's exp(-softplus) - 1 vanish
+            softplus *= np.repeat(~empty[..., None], ids.shape[-1], axis=-1).reshape(softplus.shape)
         self.cache = (h, ids2, W_sel, softplus, sign)
         return softplus.sum() / h.shape[0]
 

@@ -7,9 +7,8 @@ from ch04.skip_gram import SkipGram
 from common.gradcheck import check_model
 from common.negative_sampling import EmbeddingDot, NegativeSamplingLoss, UnigramSampler, alias_table
 from common.optimizer import Adam
-from common.text import create_contexts_target
+from common.text import analogy_accuracy, create_contexts_target
 from common.trainer import Trainer
-from common.text import analogy_accuracy
 from tests.helpers import assert_gradients, ids, randn
 
 
@@ -136,3 +135,36 @@ def test_book_scoring_favours_long_vectors():
     # b - a + c = (0, 1, 1): 'short' is exactly that direction, 'long' is longer but less aligned
     assert analogy("a", "b", "c", w2i, dict(enumerate(words)), vecs, method="3cosadd", verbose=False)[0][0] == "short"
     assert analogy("a", "b", "c", w2i, dict(enumerate(words)), vecs, method="book", verbose=False)[0][0] == "long"
+
+
+def test_dynamic_window_keeps_contexts_within_the_drawn_distance():
+    from common.text import dynamic_window
+    contexts = numpy.arange(12 * 6).reshape(12, 6)             # window 3: offsets -3 -2 -1 1 2 3
+    out = dynamic_window(contexts, 3, numpy.random.default_rng(0))
+    for row, orig in zip(out, contexts):
+        kept = row != -1
+        reach = kept.sum() // 2
+        assert 1 <= reach <= 3
+        numpy.testing.assert_array_equal(kept, numpy.abs([-3, -2, -1, 1, 2, 3]) <= reach)
+        numpy.testing.assert_array_equal(row[kept], orig[kept])
+
+
+def test_empty_context_slots_add_nothing(rng):
+    """A skip-gram row with contexts (a, -1) has exactly the loss and gradients of the row with (a) alone."""
+    corpus = ids(rng, 12, 300)
+    W, h = randn(rng, 12, 4), randn(rng, 3, 4)
+    target = numpy.array([[1, -1], [2, 3], [-1, 5]])
+    full = NegativeSamplingLoss(W, corpus, sample_size=2, seed=0)
+    neg = full.sampler.get_negative_sample(numpy.where(target == -1, 0, target))
+    full.sampler.get_negative_sample = lambda t: neg
+    loss = full.forward(h, target)
+    dh = full.backward()
+    alone = NegativeSamplingLoss(W, corpus, sample_size=2, seed=0)
+    expected, dh_expected = 0.0, numpy.zeros_like(h)
+    for n, c in [(0, 0), (1, 0), (1, 1), (2, 1)]:               # the non-empty slots, one at a time
+        alone.sampler.get_negative_sample = lambda t, n=n, c=c: neg[n, c][None]
+        expected += alone.forward(h[n:n + 1], target[n:n + 1, c]) / 3
+        dh_expected[n] += alone.backward()[0] / 3
+    assert loss == pytest.approx(expected, rel=1e-12)
+    numpy.testing.assert_allclose(dh, dh_expected, rtol=1e-10, atol=1e-14)
+    assert_gradients(full, [h, target], grad_inputs=[True, False])

@@ -46,6 +46,19 @@ def create_contexts_target(corpus, window_size=1):
     return contexts, target
 
 
+def dynamic_window(contexts, window_size, rng):
+    """word2vec's dynamic window: every row keeps only the contexts within a distance b drawn
+    uniformly from 1..window_size; the others become -1.
+
+    contexts (N, 2w) as ``create_contexts_target`` makes them (offsets -w..-1, 1..w).
+    """
+    contexts = numpy.array(contexts)
+    offsets = numpy.abs(numpy.r_[numpy.arange(-window_size, 0), numpy.arange(1, window_size + 1)])
+    reach = rng.integers(1, window_size + 1, len(contexts))
+    contexts[offsets[None, :] > reach[:, None]] = -1
+    return contexts
+
+
 def subsample(corpus, threshold=1e-3, rng=None):
     """word2vec's frequent-word subsampling: keep each token of frequency f with
     probability (sqrt(f / t) + 1) t / f, so very common words are thinned out."""
