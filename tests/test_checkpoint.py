@@ -209,3 +209,20 @@ def test_new_files_get_the_users_normal_permissions(tmp_path):
 def test_only_npz(tmp_path):
     with pytest.raises(ValueError, match=".npz"):
         TwoLayerNet(2, 4, 3).save_params(str(tmp_path / "net.pkl"))
+
+
+FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "seq2seq_run_before_restructuring.npz")
+
+
+def test_a_run_saved_before_the_restructuring_loads_and_resumes(tmp_path):
+    """tests/fixtures holds last.npz of a 1-epoch peeky seq2seq run written by the code of commit fc0bb66
+    (before common/ was reorganised): it still rebuilds its model and continues its run."""
+    import shutil
+    from ch07 import train_seq2seq
+    from ch07.peeky_seq2seq import PeekySeq2seq
+    model = load_model(FIXTURE)
+    assert isinstance(model, PeekySeq2seq)
+    assert read_checkpoint(FIXTURE).extra["args"]["reverse"] is True
+    shutil.copy(FIXTURE, tmp_path / "last.npz")
+    accs = train_seq2seq.main(["--resume", str(tmp_path / "last.npz"), "--epochs", "2"])
+    assert len(accs) == 2
