@@ -53,7 +53,8 @@ def _is_node(value):
 
 
 def walk(model):
-    """(dotted prefix, object) for the model and every layer-like object it holds, depth first."""
+    """(dotted prefix, object) for the model and every layer-like object it holds, depth first
+    (public attributes only, in the order they were set)."""
     out, seen = [], set()
 
     def visit(obj, prefix):
@@ -68,7 +69,7 @@ def walk(model):
         else:
             items = getattr(obj, "__dict__", {}).items()
         for key, value in list(items):
-            if key in ("params", "grads") or not _is_node(value):
+            if key in ("params", "grads") or (isinstance(key, str) and key.startswith("_")) or not _is_node(value):
                 continue
             visit(value, "%s%s." % (prefix, key))
 
