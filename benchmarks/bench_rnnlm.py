@@ -1,16 +1,18 @@
 """ms/step of one truncated-BPTT training step (forward, backward, clip, SGD) for
 Rnnlm (1 x LSTM 100) and BetterRnnlm (2 x LSTM 650, tied, dropout), batch 20, T 35,
-V 10,000 -- and the same models in PyTorch (CPU) in the same run when torch is installed.
+V 10,000, against a book-style re-creation and PyTorch (CPU) when torch is installed.
+Every arm runs in its own process, round-robin, after an idle gap (``benchmarks.harness``);
+ratios are medians of per-round ratios; peak memory (RSS) is reported per arm.
 
-    python -m benchmarks.bench_rnnlm [--steps 20] [--models rnnlm better]
+    python -m benchmarks.bench_rnnlm [--rounds 5] [--steps 5] [--models rnnlm better]
 """
 import argparse
 import importlib.util
 import os
-import time
 
 import numpy
 
+from benchmarks.harness import median, median_ratio, report, round_robin, time_steps
 from ch06.rnnlm import BetterRnnlm, Rnnlm
 from common.batches import BPTTBatches
 from common.np import GPU, np, to_gpu
@@ -96,45 +98,48 @@ def torch_step(name):
     return step
 
 
-def interleaved_medians(steps, rounds, per_round):
-    """Time the step functions in alternation (round-robin), so machine noise hits all alike.
-
-    steps: {label: (function, steps per round)}; returns {label: median ms per step}.
-    """
-    times = {label: [] for label in steps}
-    for label, (fn, _) in steps.items():
-        fn()  # warm-up
-    for _ in range(rounds):
-        for label, (fn, n) in steps.items():
-            for _ in range(n):
-                start = time.perf_counter()
-                fn()
-                times[label].append(time.perf_counter() - start)
-    return {label: 1000 * float(numpy.median(t)) for label, t in times.items()}
+def build_step(arm, name):
+    return {"scratchnlp": scratchnlp_step, "book": book_step, "torch": torch_step}[arm](name)
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=5, help="round-robin rounds (default: %(default)s)")
-    p.add_argument("--steps", type=int, default=4, help="steps of our model and of torch per round")
+    p.add_argument("--steps", type=int, default=5, help="timed steps per call (default: %(default)s)")
+    p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
     p.add_argument("--models", nargs="+", default=["rnnlm", "better"], choices=sorted(CONFIGS))
-    p.add_argument("--book-steps", type=int, default=1, help="book-style reference steps per round; 0 skips it")
+    p.add_argument("--no-book", action="store_true", help="leave out the book-style reference")
+    p.add_argument("--arm", choices=["scratchnlp", "book", "torch"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
+    if args.arm:                                   # a child: one implementation, one model
+        report(time_steps(build_step(args.arm, args.models[0]), args.steps), arm=args.arm, model=args.models[0])
+        return None
     have_torch = importlib.util.find_spec("torch") is not None and not GPU
-    print("backend: %s; cores: %d; %d rounds" % ("CuPy" if GPU else "NumPy %s" % numpy.__version__,
-                                                 os.cpu_count(), args.rounds))
-    print("%-8s %13s %12s %10s %9s %12s %12s" % ("model", "scratchnlp ms", "tokens/s", "book ms", "speed-up",
-                                                "torch ms", "vs torch"))
+    print("backend: %s; cores: %d; %d rounds, each arm in its own process after a %.1f s gap"
+          % ("CuPy" if GPU else "NumPy %s" % numpy.__version__, os.cpu_count(), args.rounds, args.gap))
+    print("%-7s %9s %9s %9s %8s %8s %11s %9s %9s %9s"
+          % ("model", "ours ms", "book ms", "torch ms", "book/us", "us/torch", "tokens/s", "ours MiB", "book MiB",
+             "torch MiB"))
+    table = {}
     for name in args.models:
-        steps = {"ours": (scratchnlp_step(name), args.steps)}
-        if args.book_steps and not GPU:
-            steps["book"] = (book_step(name), args.book_steps)
+        arms = {"scratchnlp": ("benchmarks.bench_rnnlm", ["--arm", "scratchnlp", "--models", name,
+                                                            "--steps", str(args.steps)])}
+        if not args.no_book and not GPU:
+            arms["book"] = ("benchmarks.bench_rnnlm", ["--arm", "book", "--models", name, "--steps", str(args.steps)])
         if have_torch:
-            steps["torch"] = (torch_step(name), args.steps)
-        ms = interleaved_medians(steps, args.rounds, args.steps)
-        ours, book, ref = ms["ours"], ms.get("book", float("nan")), ms.get("torch", float("nan"))
-        print("%-8s %13.1f %12.0f %10.1f %8.2fx %12.1f %11.2fx"
-              % (name, ours, N * T / ours * 1000, book, book / ours, ref, ours / ref))
+            arms["torch"] = ("benchmarks.bench_rnnlm", ["--arm", "torch", "--models", name, "--steps", str(args.steps)])
+        res = round_robin(arms, args.rounds, args.gap)
+        nan = float("nan")
+        row = {arm: median(res, arm) for arm in res}
+        row.update({arm + "_rss": median(res, arm, "rss_mb") for arm in res})
+        row["book/us"] = median_ratio(res, "book", "scratchnlp") if "book" in res else nan
+        row["us/torch"] = median_ratio(res, "scratchnlp", "torch") if "torch" in res else nan
+        table[name] = row
+        print("%-7s %9.1f %9.1f %9.1f %7.2fx %7.2fx %11.0f %9.0f %9.0f %9.0f"
+              % (name, row["scratchnlp"], row.get("book", nan), row.get("torch", nan), row["book/us"],
+                 row["us/torch"], N * T / row["scratchnlp"] * 1000, row["scratchnlp_rss"], row.get("book_rss", nan),
+                 row.get("torch_rss", nan)))
+    return table
 
 
 if __name__ == "__main__":

@@ -51,3 +51,12 @@ def test_rnnlm_benchmark_step_runs():
     step = scratchnlp_step("rnnlm")
     step()
     step()
+
+
+def test_harness_runs_each_arm_in_its_own_process_and_reports_memory():
+    from benchmarks.harness import median_ratio, round_robin
+    arms = {"a": ("benchmarks.bench_rnnlm", ["--arm", "scratchnlp", "--models", "rnnlm", "--steps", "1"]),
+            "b": ("benchmarks.bench_rnnlm", ["--arm", "book", "--models", "rnnlm", "--steps", "1"])}
+    res = round_robin(arms, rounds=1, gap=0.0)
+    assert set(res) == {"a", "b"} and res["a"][0]["ms"] > 0 and res["a"][0]["rss_mb"] > 10
+    assert median_ratio(res, "a", "b") > 0

@@ -1,0 +1,71 @@
+"""Fair timing of several implementations ("arms") on a noisy, shared machine.
+
+Every measurement runs in a fresh process, so no arm inherits another's caches, allocator or
+spinning BLAS helper threads; before each call the harness sleeps an idle gap; the arms take
+turns round after round, and each ratio is taken within a round (the arms ran within seconds of
+each other) before the median over rounds is reported. Each child also reports its peak resident
+memory (RSS).
+
+A child is any ``python -m MODULE ARGS`` that ends by calling ``report(ms_per_step)``.
+"""
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy
+
+PREFIX = "BENCHMARK-RESULT "
+
+
+def peak_rss_mb():
+    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def report(ms_per_step, **extra):
+    """Called by a child: print the one line the harness reads."""
+    print(PREFIX + json.dumps(dict(extra, ms=ms_per_step, rss_mb=peak_rss_mb())), flush=True)
+
+
+def time_steps(step, steps, warmup=1):
+    """Median ms of ``steps`` calls of ``step()`` after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return 1000.0 * float(numpy.median(times))
+
+
+def run_child(module, argv, timeout=1800):
+    """Run ``python -m module argv`` and return the dict it reported."""
+    out = subprocess.run([sys.executable, "-m", module] + list(argv), capture_output=True, text=True,
+                         timeout=timeout)
+    for line in out.stdout.splitlines():
+        if line.startswith(PREFIX):
+            return json.loads(line[len(PREFIX):])
+    raise RuntimeError("%s %s reported nothing (exit %d): %s"
+                       % (module, " ".join(argv), out.returncode, out.stderr.strip()[-500:]))
+
+
+def round_robin(arms, rounds=5, gap=1.0, module=None):
+    """arms: {name: (module, argv)}; returns {name: [report of round 1, 2, ...]}."""
+    results = {name: [] for name in arms}
+    for _ in range(rounds):
+        for name, (mod, argv) in arms.items():
+            time.sleep(gap)
+            results[name].append(run_child(mod, argv))
+    return results
+
+
+def median(results, name, key="ms"):
+    return float(numpy.median([r[key] for r in results[name]]))
+
+
+def median_ratio(results, a, b, key="ms"):
+    """Median over rounds of a's value divided by b's value in the same round."""
+    return float(numpy.median([ra[key] / rb[key] for ra, rb in zip(results[a], results[b])]))
