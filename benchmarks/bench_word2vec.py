@@ -1,16 +1,20 @@
 """CBOW + negative sampling training throughput on PTB (targets/s), with gensim's
 word2vec on the same corpus and settings as the ceiling when gensim is installed.
 
-    python -m benchmarks.bench_word2vec [--optimizer sgd|adam] [--iters 1000] [--repeats 5] [--batch 100]
+    python -m benchmarks.bench_word2vec [--optimizer sgd|adam] [--iters 1000] [--rounds 3] [--batch 100]
+
+Every arm runs in its own process, round-robin after an idle gap (``benchmarks.harness``).
 
 The book's reference implementation runs at about 1.8k targets/s on a 2-core CPU.
 """
 import argparse
+import importlib.util
 import statistics
 import time
 
 import numpy
 
+from benchmarks.harness import median, median_ratio, report, round_robin
 from ch04.cbow import CBOW
 from common.optimizer import OPTIMIZERS
 from common.text import create_contexts_target
@@ -69,37 +73,60 @@ def time_gensim(id_to_word, corpus, window, hidden):
     return len(words) / (time.perf_counter() - start)
 
 
+def child(args):
+    """One arm in this process: report its throughput as ms per 1000 targets (or words) and targets/s."""
+    corpus, word_to_id, id_to_word = ptb.load_data("train")
+    lr = args.lr or (10.0 if args.optimizer == "sgd" else 0.001)
+    if args.arm == "scratchnlp":
+        rate = statistics.median(time_scratchnlp(corpus, len(word_to_id), args.iters, args.batch, args.window,
+                                                 args.hidden, args.optimizer, lr, repeats=1))
+    elif args.arm == "book":
+        rate = time_book(corpus, len(word_to_id), args.book_iters, args.batch, args.window, args.hidden,
+                         args.optimizer, lr)
+    else:
+        rate = time_gensim(id_to_word, corpus, args.window, args.hidden)
+    report(1e6 / rate, rate=rate, arm=args.arm)
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--iters", type=int, default=1000, help="steps per timed repeat")
-    p.add_argument("--repeats", type=int, default=5)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=3, help="round-robin rounds (default: %(default)s)")
+    p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
+    p.add_argument("--iters", type=int, default=1000, help="timed steps of our CBOW per call")
     p.add_argument("--batch", type=int, default=100)
-    p.add_argument("--book-iters", type=int, default=40, help="steps of the book-style reference (0: skip)")
+    p.add_argument("--book-iters", type=int, default=40, help="steps of the book-style reference (0: skip it)")
     p.add_argument("--window", type=int, default=5)
     p.add_argument("--hidden", type=int, default=100)
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
     p.add_argument("--lr", type=float, default=None, help="default: 0.001 for adam, 10 for sgd")
+    p.add_argument("--arm", choices=["scratchnlp", "book", "gensim"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
-    corpus, word_to_id, id_to_word = ptb.load_data("train")
-    lr = args.lr or (10.0 if args.optimizer == "sgd" else 0.001)
-    rates = time_scratchnlp(corpus, len(word_to_id), args.iters, args.batch, args.window, args.hidden,
-                            args.optimizer, lr, args.repeats)
-    ours = statistics.median(rates)
-    print("scratchnlp CBOW (%s, batch %d): median %8.0f targets/s, best %8.0f over %d x %d steps"
-          % (args.optimizer, args.batch, ours, max(rates), args.repeats, args.iters))
-    print("  = %.0fx (median) / %.0fx (best) the book's %.1fk targets/s quoted in the issue"
-          % (ours / BOOK_TARGETS_PER_S, max(rates) / BOOK_TARGETS_PER_S, BOOK_TARGETS_PER_S / 1e3))
+    if args.arm:
+        return child(args)
+    shared = ["--iters", str(args.iters), "--batch", str(args.batch), "--book-iters", str(args.book_iters),
+              "--window", str(args.window), "--hidden", str(args.hidden), "--optimizer", args.optimizer]
+    if args.lr:
+        shared += ["--lr", str(args.lr)]
+    arms = {"scratchnlp": ("benchmarks.bench_word2vec", ["--arm", "scratchnlp"] + shared)}
     if args.book_iters:
-        book = time_book(corpus, len(word_to_id), args.book_iters, args.batch, args.window, args.hidden,
-                         args.optimizer, lr)
-        print("book-style CBOW (%s), this run: %8.0f targets/s  (scratchnlp median / book = %.1fx)"
-              % (args.optimizer, book, ours / book))
-    try:
-        ref = statistics.median(time_gensim(id_to_word, corpus, args.window, args.hidden) for _ in range(3))
-        print("gensim CBOW (1 worker):    median %8.0f words/s of 3 epochs (scratchnlp / gensim = %.3f)"
-              % (ref, ours / ref))
-    except ImportError:
+        arms["book"] = ("benchmarks.bench_word2vec", ["--arm", "book"] + shared)
+    if importlib.util.find_spec("gensim") is not None:
+        arms["gensim"] = ("benchmarks.bench_word2vec", ["--arm", "gensim"] + shared)
+    res = round_robin(arms, args.rounds, args.gap)
+    ours = median(res, "scratchnlp", "rate")
+    print("CBOW, window %d, H %d, 5 negatives, batch %d, %s; each arm in its own process, %d rounds"
+          % (args.window, args.hidden, args.batch, args.optimizer, args.rounds))
+    print("scratchnlp: median %8.0f targets/s, peak %4.0f MiB (= %.0fx the book's %.1fk quoted in the issue)"
+          % (ours, median(res, "scratchnlp", "rss_mb"), ours / BOOK_TARGETS_PER_S, BOOK_TARGETS_PER_S / 1e3))
+    if "book" in res:
+        print("book-style: median %8.0f targets/s, peak %4.0f MiB; scratchnlp / book = %.1fx (median per round)"
+              % (median(res, "book", "rate"), median(res, "book", "rss_mb"), median_ratio(res, "book", "scratchnlp")))
+    if "gensim" in res:
+        print("gensim (1 worker): median %8.0f words/s, peak %4.0f MiB; scratchnlp / gensim = %.3f (median per round)"
+              % (median(res, "gensim", "rate"), median(res, "gensim", "rss_mb"), median_ratio(res, "gensim", "scratchnlp")))
+    else:
         print("gensim not installed: no ceiling measured")
+    return res
 
 
 if __name__ == "__main__":
