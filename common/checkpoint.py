@@ -22,12 +22,11 @@ import importlib
 import json
 import os
 import warnings
-import zipfile
 
 import numpy
 
 from common.atomic import atomic_open
-from common.checks import InputError
+from common.checks import InputError, read_npz
 from common.params import ParamGroups
 from common.np import to_cpu, to_gpu
 from common.text.vocabulary import Vocabulary
@@ -250,23 +249,7 @@ def read_checkpoint(path):
     if isinstance(path, Checkpoint):
         return path
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError("checkpoint not found: %s" % path)
-    try:
-        data = numpy.load(path, allow_pickle=False)
-    except ValueError:           # NumPy's words for "not .npy/.npz" mention pickles; ours do not
-        raise CheckpointError("%s is not a checkpoint: it is not an .npz archive (a text file, "
-                              "or a different format)" % path) from None
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise CheckpointError("%s cannot be read as a checkpoint (%s: truncated or damaged?)"
-                              % (path, exc)) from None
-    if not isinstance(data, numpy.lib.npyio.NpzFile):
-        raise CheckpointError("%s is a single .npy array, not a checkpoint (.npz)" % path)
-    try:
-        with data:
-            arrays = {k: data[k] for k in data.files}
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile, KeyError) as exc:
-        raise CheckpointError("%s is truncated or damaged (%s)" % (path, exc)) from None
+    arrays = read_npz(path, "checkpoint", CheckpointError)
     if META_KEY in arrays:
         try:
             meta = json.loads(str(arrays.pop(META_KEY)))

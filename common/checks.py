@@ -1,4 +1,7 @@
 """Input validation shared by layers: clear errors instead of silent wrong answers."""
+import os
+import zipfile
+
 import numpy
 
 from common.np import np
@@ -6,6 +9,30 @@ from common.np import np
 
 class InputError(ValueError):
     """Something the user gave (a file, a value) is unusable; the message says what and why, in one line."""
+
+
+def read_npz(path, what, error=InputError):
+    """Every array of the .npz file ``path`` (no pickles), or one ``error`` naming the file.
+
+    ``what`` names what the file should be ("checkpoint", "word-vector file") for the message.
+    A missing file raises FileNotFoundError.
+    """
+    if not os.path.exists(path):
+        raise FileNotFoundError("%s not found: %s" % (what, path))
+    try:
+        data = numpy.load(path, allow_pickle=False)
+    except ValueError:           # NumPy's words for "not .npy/.npz" mention pickles; ours do not
+        raise error("%s is not a %s: it is not an .npz archive (a text file, or a different format)"
+                    % (path, what)) from None
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise error("%s is not a %s: it is truncated or damaged (%s)" % (path, what, exc)) from None
+    if not isinstance(data, numpy.lib.npyio.NpzFile):
+        raise error("%s is not a %s: it is a single .npy array, not an .npz archive" % (path, what))
+    try:
+        with data:
+            return {k: data[k] for k in data.files}
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, KeyError) as exc:
+        raise error("%s is not a %s: it is truncated or damaged (%s)" % (path, what, exc)) from None
 
 
 def check_ids(ids, vocab_size, name="ids"):

@@ -168,3 +168,19 @@ def test_empty_context_slots_add_nothing(rng):
     assert loss == pytest.approx(expected, rel=1e-12)
     numpy.testing.assert_allclose(dh, dh_expected, rtol=1e-10, atol=1e-14)
     assert_gradients(full, [h, target], grad_inputs=[True, False])
+
+
+def test_bad_word_vector_files_give_one_clear_line(tmp_path):
+    from common.checks import InputError
+    from common.text import load_word_vectors
+    numpy.save(tmp_path / "single.npy", numpy.ones(3))
+    (tmp_path / "notes.npz").write_text("not vectors")
+    numpy.savez(tmp_path / "other.npz", something=numpy.ones(2))
+    with pytest.raises(InputError, match="single.npy is not a word-vector file: it is a single .npy array"):
+        load_word_vectors(str(tmp_path / "single.npy"))
+    with pytest.raises(InputError, match="notes.npz is not a word-vector file: it is not an .npz archive"):
+        load_word_vectors(str(tmp_path / "notes.npz"))
+    with pytest.raises(InputError, match="other.npz holds no word vectors"):
+        load_word_vectors(str(tmp_path / "other.npz"))
+    with pytest.raises(FileNotFoundError, match="word-vector file not found"):
+        load_word_vectors(str(tmp_path / "missing.npz"))

@@ -3,12 +3,12 @@
 word_matrix: (V, D) one vector per word id. Vector files are one ``.npz`` holding
 ``word_vecs`` (V, D) and ``words`` (V,), written atomically.
 """
-import zipfile
+import os
 
 import numpy
 
 from common.atomic import atomic_open
-from common.checks import InputError
+from common.checks import InputError, read_npz
 from common.text.vocabulary import word_id
 
 
@@ -122,15 +122,10 @@ def save_word_vectors(path, word_vecs, id_to_word, half=True):
 
 def load_word_vectors(path):
     """Returns (word_vecs float32 (V, D), word_to_id, id_to_word)."""
-    try:
-        with numpy.load(path, allow_pickle=False) as data:
-            if "word_vecs" not in data.files:
-                raise InputError("%s holds no word vectors (a model checkpoint? rebuild it with "
-                                 "common.checkpoint.load_model)" % path)
-            vecs = data["word_vecs"].astype(numpy.float32)
-            words = [str(w) for w in data["words"]]
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, AttributeError) as exc:
-        if isinstance(exc, (InputError, FileNotFoundError)):
-            raise
-        raise InputError("%s is not a word-vector file (.npz with word_vecs and words)" % path) from None
+    arrays = read_npz(os.fspath(path), "word-vector file")
+    if "word_vecs" not in arrays or "words" not in arrays:
+        raise InputError("%s holds no word vectors (a model checkpoint? rebuild it with "
+                         "common.checkpoint.load_model)" % path)
+    vecs = arrays["word_vecs"].astype(numpy.float32)
+    words = [str(w) for w in arrays["words"]]
     return vecs, {w: i for i, w in enumerate(words)}, dict(enumerate(words))
