@@ -108,6 +108,7 @@ def model_state(model):
 def set_model_state(model, state):
     """Restore what ``model_state`` saved (sampler states, recurrent hidden states)."""
     nodes = dict(walk(model))
+    restored = set()                            # layers given a hidden state by the checkpoint
     for key, value in state.items():
         prefix, _, attr = key.rpartition(".")
         prefix = prefix + "." if prefix else ""
@@ -119,12 +120,13 @@ def set_model_state(model, state):
             obj.load_state_dict(value)
         else:
             setattr(obj, attr, to_gpu(value))
+            restored.add(prefix)
     for prefix, obj in nodes.items():           # layers the checkpoint has no state for start afresh
-        if hasattr(obj, "reset_state") and obj is not model and not isinstance(obj, (list, tuple, dict)):
-            if not any(k.startswith(prefix) and k[len(prefix):] in STATE_ATTRIBUTES for k in state):
-                for attr in STATE_ATTRIBUTES:
-                    if attr in vars(obj):
-                        setattr(obj, attr, None)
+        if prefix not in restored and hasattr(obj, "reset_state") and obj is not model \
+                and not isinstance(obj, (list, tuple, dict)):
+            for attr in STATE_ATTRIBUTES:
+                if attr in vars(obj):
+                    setattr(obj, attr, None)
 
 
 # --- JSON with arrays --------------------------------------------------------------------------

@@ -143,16 +143,14 @@ class Training:
                 self._after_iteration(loss, e, it, n, start, bar)
             if bar is not None:
                 bar.close()
-            self._epoch_seconds += time.time() - start
-            start = time.time()
             value = self.evaluator(self.model) if self.evaluator is not None else None
         except StopRequested as stop:
             self._epoch_seconds += time.time() - start
             self._interrupted(str(stop), e, n)
         finally:
             if bar is not None:
-                bar.close()
-        self._epoch_seconds += time.time() - start
+                bar.close()                          # closing twice is harmless; an exception must close it too
+        self._epoch_seconds += time.time() - start   # training and evaluation
         self._finish_epoch(e, n, value)
 
     def _after_iteration(self, loss, e, it, n, start, bar):
@@ -167,10 +165,10 @@ class Training:
             self.interval_history.append(value)
             self._interval = [0.0, 0]
         else:                                        # a line every PROGRESS_SECONDS: the mean since the last one
-            recent = self._epoch_losses[self._line_from:]
-            value = self._shown(sum(recent) / len(recent))
             if time.time() - self._last_line < PROGRESS_SECONDS or it + 1 == n:
                 return
+            recent = self._epoch_losses[self._line_from:]
+            value = self._shown(sum(recent) / len(recent))
         if self.verbose and bar is None:
             self._last_line, self._line_from = time.time(), it + 1
             spent = self._epoch_seconds + time.time() - start
