@@ -6,7 +6,7 @@ setup(
     description="From-scratch NumPy deep learning for NLP (Deep Learning from Scratch 2 and classic RNN tutorials)",
     packages=find_packages(include=["common", "dataset", "ch0*"]),
     python_requires=">=3.9",
-    install_requires=["numpy>=1.24", "matplotlib>=3.5"],
+    install_requires=["numpy>=1.24", "scipy>=1.9", "matplotlib>=3.5"],
     extras_require={
         "test": ["pytest>=7", "tqdm", "nbclient", "nbformat", "ipykernel"],
         "nlp": ["scikit-learn>=1.2", "nltk>=3.8"],

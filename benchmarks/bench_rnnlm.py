@@ -5,6 +5,10 @@ Every arm runs in its own process, round-robin, after an idle gap (``benchmarks.
 ratios are medians of per-round ratios; peak memory (RSS) is reported per arm.
 
     python -m benchmarks.bench_rnnlm [--rounds 5] [--steps 5] [--models rnnlm better]
+    python -m benchmarks.bench_rnnlm --models rnnlm --hidden 100 200 400 650 --batch 20 64 128 --no-book
+
+``--hidden`` / ``--batch`` time the model at every (H, N) pair instead of its book size (the
+scaling table of docs/RESULTS.md; BetterRnnlm's embedding size follows H).
 """
 import argparse
 import importlib.util
@@ -20,7 +24,7 @@ from common.optimizer import SGD
 from common.training import Stepper
 
 CONFIGS = {"rnnlm": (Rnnlm, 100, 0.0), "better": (BetterRnnlm, 650, 0.5)}
-N, T, V = 20, 35, 10000
+T, V = 35, 10000
 
 
 def sync():
@@ -28,9 +32,9 @@ def sync():
         np.cuda.Stream.null.synchronize()
 
 
-def scratchnlp_step(name):
+def scratchnlp_step(name, H, N):
     """A closure running one training step of our model on random ids."""
-    cls, H, _ = CONFIGS[name]
+    cls = CONFIGS[name][0]
     model = cls(V, H, H)
     stepper = Stepper(model, SGD(20.0))
     ids = to_gpu(numpy.random.default_rng(0).integers(0, V, 50000).astype(numpy.int32))
@@ -45,22 +49,22 @@ def scratchnlp_step(name):
     return step
 
 
-def book_step(name):
+def book_step(name, H, N):
     """The book's implementation choices (benchmarks/book_reference.py), same model and batch."""
     from benchmarks.book_reference import BookLM
 
-    _, H, dropout = CONFIGS[name]
+    dropout = CONFIGS[name][2]
     model = BookLM(V, H, n_layers=2 if name == "better" else 1, dropout=dropout, tied=name == "better")
     rng = numpy.random.default_rng(0)
     return lambda: model.train_step(rng.integers(0, V, (N, T)), rng.integers(0, V, (N, T)))
 
 
-def torch_step(name):
+def torch_step(name, H, N):
     import torch
     import torch.nn as nn
 
     torch.set_num_threads(os.cpu_count())
-    _, H, dropout = CONFIGS[name]
+    dropout = CONFIGS[name][2]
     layers = 2 if name == "better" else 1
 
     class LM(nn.Module):
@@ -98,8 +102,8 @@ def torch_step(name):
     return step
 
 
-def build_step(arm, name):
-    return {"scratchnlp": scratchnlp_step, "book": book_step, "torch": torch_step}[arm](name)
+def build_step(arm, name, H, N):
+    return {"scratchnlp": scratchnlp_step, "book": book_step, "torch": torch_step}[arm](name, H, N)
 
 
 def main(argv=None):
@@ -108,35 +112,42 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=5, help="timed steps per call (default: %(default)s)")
     p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
     p.add_argument("--models", nargs="+", default=["rnnlm", "better"], choices=sorted(CONFIGS))
+    p.add_argument("--hidden", type=int, nargs="+", default=None,
+                   help="hidden sizes to time (default: the model's own, 100 or 650)")
+    p.add_argument("--batch", type=int, nargs="+", default=[20], help="batch sizes to time (default: 20)")
     p.add_argument("--no-book", action="store_true", help="leave out the book-style reference")
     p.add_argument("--arm", choices=["scratchnlp", "book", "torch"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
-    if args.arm:                                   # a child: one implementation, one model
-        report(time_steps(build_step(args.arm, args.models[0]), args.steps), arm=args.arm, model=args.models[0])
+    if args.arm:                                   # a child: one implementation, one model, one size
+        name, N = args.models[0], args.batch[0]
+        H = args.hidden[0] if args.hidden else CONFIGS[name][1]
+        report(time_steps(build_step(args.arm, name, H, N), args.steps), arm=args.arm, model=name, H=H, N=N)
         return None
     have_torch = importlib.util.find_spec("torch") is not None and not GPU
     print("backend: %s; cores: %d; %d rounds, each arm in its own process after a %.1f s gap"
           % ("CuPy" if GPU else "NumPy %s" % numpy.__version__, os.cpu_count(), args.rounds, args.gap))
-    print("%-7s %9s %9s %9s %8s %8s %11s %9s %9s %9s"
-          % ("model", "ours ms", "book ms", "torch ms", "book/us", "us/torch", "tokens/s", "ours MiB", "book MiB",
+    print("%-7s %4s %4s %9s %9s %9s %8s %8s %11s %9s %9s %9s"
+          % ("model", "H", "N", "ours ms", "book ms", "torch ms", "book/us", "us/torch", "tokens/s", "ours MiB", "book MiB",
              "torch MiB"))
     table = {}
-    for name in args.models:
-        arms = {"scratchnlp": ("benchmarks.bench_rnnlm", ["--arm", "scratchnlp", "--models", name,
-                                                            "--steps", str(args.steps)])}
+    sizes = [(name, H, N) for name in args.models for H in (args.hidden or [CONFIGS[name][1]])
+             for N in args.batch]
+    for name, H, N in sizes:
+        child = ["--models", name, "--hidden", str(H), "--batch", str(N), "--steps", str(args.steps)]
+        arms = {"scratchnlp": ("benchmarks.bench_rnnlm", ["--arm", "scratchnlp"] + child)}
         if not args.no_book and not GPU:
-            arms["book"] = ("benchmarks.bench_rnnlm", ["--arm", "book", "--models", name, "--steps", str(args.steps)])
+            arms["book"] = ("benchmarks.bench_rnnlm", ["--arm", "book"] + child)
         if have_torch:
-            arms["torch"] = ("benchmarks.bench_rnnlm", ["--arm", "torch", "--models", name, "--steps", str(args.steps)])
+            arms["torch"] = ("benchmarks.bench_rnnlm", ["--arm", "torch"] + child)
         res = round_robin(arms, args.rounds, args.gap)
         nan = float("nan")
         row = {arm: median(res, arm) for arm in res}
         row.update({arm + "_rss": median(res, arm, "rss_mb") for arm in res})
         row["book/us"] = median_ratio(res, "book", "scratchnlp") if "book" in res else nan
         row["us/torch"] = median_ratio(res, "scratchnlp", "torch") if "torch" in res else nan
-        table[name] = row
-        print("%-7s %9.1f %9.1f %9.1f %7.2fx %7.2fx %11.0f %9.0f %9.0f %9.0f"
-              % (name, row["scratchnlp"], row.get("book", nan), row.get("torch", nan), row["book/us"],
+        table[name, H, N] = row
+        print("%-7s %4d %4d %9.1f %9.1f %9.1f %7.2fx %7.2fx %11.0f %9.0f %9.0f %9.0f"
+              % (name, H, N, row["scratchnlp"], row.get("book", nan), row.get("torch", nan), row["book/us"],
                  row["us/torch"], N * T / row["scratchnlp"] * 1000, row["scratchnlp_rss"], row.get("book_rss", nan),
                  row.get("torch_rss", nan)))
     return table

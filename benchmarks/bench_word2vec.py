@@ -1,7 +1,12 @@
-"""CBOW + negative sampling training throughput on PTB (targets/s), with gensim's
-word2vec on the same corpus and settings as the ceiling when gensim is installed.
+"""word2vec (CBOW or skip-gram) + negative sampling training throughput on PTB (targets/s), with
+gensim's word2vec on the same corpus and settings as the ceiling when gensim is installed.
 
-    python -m benchmarks.bench_word2vec [--optimizer sgd|adam] [--iters 1000] [--rounds 3] [--batch 100]
+    python -m benchmarks.bench_word2vec [--model cbow|skipgram] [--optimizer sgd|adam] [--batch 100]
+                                        [--hidden 100] [--iters 1000] [--rounds 3]
+
+A target is one centre word with its 2 x window contexts; gensim reports words/s, one word
+being one centre word, so the two rates count the same thing. (gensim shrinks each window
+to a random 1..window, so it does about 0.6x the context work per word that we do.)
 
 Every arm runs in its own process, round-robin after an idle gap (``benchmarks.harness``).
 
@@ -16,7 +21,9 @@ import numpy
 
 from benchmarks.harness import median, median_ratio, report, round_robin
 from ch04.cbow import CBOW
+from ch04.skip_gram import SkipGram
 from common.optimizer import OPTIMIZERS
+from common import text
 from common.text import create_contexts_target
 from common.trainer import Trainer
 from dataset import ptb
@@ -24,10 +31,16 @@ from dataset import ptb
 BOOK_TARGETS_PER_S = 1.8e3
 
 
-def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer="adam", lr=0.001, repeats=5):
+MODELS = {"cbow": CBOW, "skipgram": SkipGram}
+
+
+def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer="adam", lr=0.001, repeats=5,
+                    model="cbow", dynamic_window=False):
     """Targets/s of ``repeats`` consecutive runs of ``iters`` steps each (after a warm-up)."""
     contexts, target = create_contexts_target(corpus, window)
-    model = CBOW(vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
+    if dynamic_window:
+        contexts = text.dynamic_window(contexts, window, numpy.random.default_rng(0))
+    model = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
     trainer = Trainer(model, OPTIMIZERS[optimizer](lr=lr), seed=0, verbose=False)
     n = iters * batch
     trainer.fit(contexts[:20 * batch], target[:20 * batch], max_epoch=1, batch_size=batch, eval_interval=None)
@@ -54,7 +67,7 @@ def time_book(corpus, vocab_size, iters, batch, window, hidden, optimizer, lr):
     return iters * batch / (time.perf_counter() - start)
 
 
-def time_gensim(id_to_word, corpus, window, hidden):
+def time_gensim(id_to_word, corpus, window, hidden, model="cbow"):
     from gensim.models import Word2Vec
 
     words = [id_to_word[int(i)] for i in corpus]
@@ -65,7 +78,7 @@ def time_gensim(id_to_word, corpus, window, hidden):
             current = []
         else:
             current.append(w)
-    model = Word2Vec(vector_size=hidden, window=window, min_count=1, sg=0, negative=5, workers=1,
+    model = Word2Vec(vector_size=hidden, window=window, min_count=1, sg=int(model == "skipgram"), negative=5, workers=1,
                      sample=0, seed=0)
     model.build_vocab(sentences)
     start = time.perf_counter()
@@ -73,23 +86,34 @@ def time_gensim(id_to_word, corpus, window, hidden):
     return len(words) / (time.perf_counter() - start)
 
 
+def default_lr(args):
+    """Adam 0.001; SGD 10 (cbow) or 2.5 (skip-gram): the speed does not depend on the rate."""
+    if args.optimizer != "sgd":
+        return 0.001
+    return 10.0 if args.model == "cbow" else 2.5
+
+
 def child(args):
     """One arm in this process: report its throughput as ms per 1000 targets (or words) and targets/s."""
     corpus, word_to_id, id_to_word = ptb.load_data("train")
-    lr = args.lr or (10.0 if args.optimizer == "sgd" else 0.001)
+    lr = args.lr or default_lr(args)
     if args.arm == "scratchnlp":
         rate = statistics.median(time_scratchnlp(corpus, len(word_to_id), args.iters, args.batch, args.window,
-                                                 args.hidden, args.optimizer, lr, repeats=1))
+                                                 args.hidden, args.optimizer, lr, repeats=1, model=args.model,
+                                                 dynamic_window=args.dynamic_window))
     elif args.arm == "book":
         rate = time_book(corpus, len(word_to_id), args.book_iters, args.batch, args.window, args.hidden,
                          args.optimizer, lr)
     else:
-        rate = time_gensim(id_to_word, corpus, args.window, args.hidden)
+        rate = time_gensim(id_to_word, corpus, args.window, args.hidden, args.model)
     report(1e6 / rate, rate=rate, arm=args.arm)
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", choices=sorted(MODELS), default="cbow")
+    p.add_argument("--dynamic-window", action="store_true",
+                   help="skip-gram: word2vec's (and gensim's) random 1..window reach per target")
     p.add_argument("--rounds", type=int, default=3, help="round-robin rounds (default: %(default)s)")
     p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
     p.add_argument("--iters", type=int, default=1000, help="timed steps of our CBOW per call")
@@ -98,26 +122,29 @@ def main(argv=None):
     p.add_argument("--window", type=int, default=5)
     p.add_argument("--hidden", type=int, default=100)
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
-    p.add_argument("--lr", type=float, default=None, help="default: 0.001 for adam, 10 for sgd")
+    p.add_argument("--lr", type=float, default=None, help="default: 0.001 for adam; for sgd 10 (cbow) or 2.5 (skip-gram), "
+                   "rates that stay stable at any batch size on the whole corpus")
     p.add_argument("--arm", choices=["scratchnlp", "book", "gensim"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
     if args.arm:
         return child(args)
     shared = ["--iters", str(args.iters), "--batch", str(args.batch), "--book-iters", str(args.book_iters),
-              "--window", str(args.window), "--hidden", str(args.hidden), "--optimizer", args.optimizer]
+              "--window", str(args.window), "--hidden", str(args.hidden), "--optimizer", args.optimizer,
+              "--model", args.model] + (["--dynamic-window"] if args.dynamic_window else [])
     if args.lr:
         shared += ["--lr", str(args.lr)]
     arms = {"scratchnlp": ("benchmarks.bench_word2vec", ["--arm", "scratchnlp"] + shared)}
-    if args.book_iters:
+    if args.book_iters and args.model == "cbow":
         arms["book"] = ("benchmarks.bench_word2vec", ["--arm", "book"] + shared)
     if importlib.util.find_spec("gensim") is not None:
         arms["gensim"] = ("benchmarks.bench_word2vec", ["--arm", "gensim"] + shared)
     res = round_robin(arms, args.rounds, args.gap)
     ours = median(res, "scratchnlp", "rate")
-    print("CBOW, window %d, H %d, 5 negatives, batch %d, %s; each arm in its own process, %d rounds"
-          % (args.window, args.hidden, args.batch, args.optimizer, args.rounds))
-    print("scratchnlp: median %8.0f targets/s, peak %4.0f MiB (= %.0fx the book's %.1fk quoted in the issue)"
-          % (ours, median(res, "scratchnlp", "rss_mb"), ours / BOOK_TARGETS_PER_S, BOOK_TARGETS_PER_S / 1e3))
+    print("%s%s, window %d, H %d, 5 negatives, batch %d, %s; each arm in its own process, %d rounds"
+          % (args.model, " (dynamic window)" if args.dynamic_window else "", args.window, args.hidden, args.batch, args.optimizer, args.rounds))
+    versus_book = (" (= %.0fx the book's %.1fk quoted in the issue)" % (ours / BOOK_TARGETS_PER_S, BOOK_TARGETS_PER_S / 1e3)
+                   if args.model == "cbow" else "")
+    print("scratchnlp: median %8.0f targets/s, peak %4.0f MiB%s" % (ours, median(res, "scratchnlp", "rss_mb"), versus_book))
     if "book" in res:
         print("book-style: median %8.0f targets/s, peak %4.0f MiB; scratchnlp / book = %.1fx (median per round)"
               % (median(res, "book", "rate"), median(res, "book", "rss_mb"), median_ratio(res, "book", "scratchnlp")))

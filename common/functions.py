@@ -17,6 +17,19 @@ def sigmoid(x, out=None):
     return out
 
 
+def softplus(x):
+    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), which never overflows.
+
+    (Written out because ``np.logaddexp(0, x)`` is about 10x slower on float32.)
+    """
+    out = np.abs(x)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.log1p(out, out=out)
+    out += np.maximum(x, 0)
+    return out
+
+
 def log_softmax(x):
     """log(softmax(x)) along the last axis, computed stably."""
     shifted = x - x.max(axis=-1, keepdims=True)

@@ -7,6 +7,7 @@ import math
 
 import numpy
 
+from common import functions
 from common.checks import check_ids
 from common.np import np, to_cpu, to_gpu
 from common.sparse import RowSparseGrad
@@ -128,11 +129,11 @@ def alias_table(p):
 class NegativeSamplingLoss:
     """Binary logistic loss of one positive and K sampled negatives per target.
 
-    forward(h (N, H), target (N,) or (N, C)) -> scalar. As in the book, each of
-    the 1 + K binary losses is a mean over the batch and they are summed (and,
-    for several targets per row, summed over C as the skip-gram model does).
-    A target of -1 is an empty slot (a context outside skip-gram's dynamic window):
-    it adds nothing to the loss or the gradients.
+    forward(h (N, H), target (N,)) -> scalar. As in the book, each of the 1 + K
+    binary losses is a mean over the batch and they are summed:
+
+        loss = sum_n [ -log sigmoid(W[t_n] . h_n) - sum_k log sigmoid(-W[neg_nk] . h_n) ] / N
+
     The K+1 dot products of every row are one gather and one batched product.
     """
 
@@ -148,39 +149,34 @@ class NegativeSamplingLoss:
 
     def forward(self, h, target):
         W, = self.params
-        empty = None
-        if target.size and int(target.min()) == -1:
-            empty = target == -1
-            target = np.where(empty, 0, target)
+        if target.ndim != 1 or target.shape[0] != h.shape[0]:
+            raise ValueError("target must be (N,) = (%d,), got %s" % (h.shape[0], tuple(target.shape)))
         check_ids(target, W.shape[0], "target")
-        neg = self.sampler.get_negative_sample(target)
-        ids = np.concatenate([target[..., None].astype(neg.dtype, copy=False), neg], axis=-1)  # (N, [C,] K+1)
-        ids2 = ids.reshape(h.shape[0], -1)                                          # (N, M)
-        W_sel = W.take(ids2, axis=0)                                                # (N, M, H)
+        neg = self.sampler.get_negative_sample(target)                              # (N, K)
+        ids = np.concatenate([target[:, None].astype(neg.dtype, copy=False), neg], axis=1)   # (N, M = K+1)
+        W_sel = W.take(ids, axis=0)                                                 # (N, M, H)
         scores = np.einsum("nmh,nh->nm", W_sel, h)                                  # (N, M)
         sign = self._signs(ids.shape, h.dtype)                                      # +1 positive, -1 negative
         # -log(sigmoid(sign * s)) = softplus(-sign * s); its exp(-.) is sigmoid(sign * s), reused in backward
-        softplus = np.logaddexp(0, scores * -sign)
-        if empty is not None:        # softplus 0 there also makes backward's exp(-softplus) - 1 vanish
-            softplus *= np.repeat(~empty[..., None], ids.shape[-1], axis=-1).reshape(softplus.shape)
-        self.cache = (h, ids2, W_sel, softplus, sign)
+        softplus = functions.softplus(scores * -sign)
+        self.cache = (h, ids, W_sel, softplus, sign)
         return softplus.sum() / h.shape[0]
 
     def _signs(self, ids_shape, dtype):
-        """(N, M) array: +1 in the positive (first) column of every target, -1 for the negatives; cached."""
+        """(N, M) array: +1 in the positive (first) column, -1 for the negatives; cached."""
         key = (ids_shape, np.dtype(dtype).str)
         if self._sign_key != key:
             sign = -np.ones(ids_shape, dtype=dtype)
-            sign[..., 0] = 1
-            self._sign, self._sign_key = sign.reshape(ids_shape[0], -1), key
+            sign[:, 0] = 1
+            self._sign, self._sign_key = sign, key
         return self._sign
 
     def backward(self, dout=1):
-        h, ids2, W_sel, softplus, sign = self.cache
-        N, M = ids2.shape
+        h, ids, W_sel, softplus, sign = self.cache
+        N, M = ids.shape
         # d softplus(-sign s) / ds = sigmoid(s) - label = sign * (sigmoid(sign s) - 1)
         dscore = np.exp(-softplus)                                                  # (N, M)
         dscore -= 1
         dscore *= sign * (dout / N)
-        self.grads[0].assign_scaled_rows(ids2, dscore, h, np.arange(N).repeat(M))
+        self.grads[0].assign_scaled_rows(ids, dscore, h, np.arange(N).repeat(M))
         return np.einsum("nm,nmh->nh", dscore, W_sel)                               # (N, H)

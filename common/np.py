@@ -6,6 +6,9 @@ the ``SCRATCHNLP_GPU`` environment variable). If CuPy is requested but cannot be
 imported, or finds no usable CUDA device, we fall back to NumPy with one clear
 warning (the program runs, on the CPU).
 """
+import ctypes
+import ctypes.util
+import sys
 import warnings
 
 import numpy
@@ -41,6 +44,29 @@ if config.GPU:
     else:
         warnings.warn("SCRATCHNLP_GPU is set but %s; falling back to NumPy on the CPU." % _reason,
                       RuntimeWarning, stacklevel=2)
+
+def keep_freed_memory():
+    """Speed only: let the C allocator (glibc) reuse freed array memory instead of returning it.
+
+    By default glibc gives every large array fresh pages from the kernel and hands them back
+    when it is freed, so each training step pays thousands of page faults for the same
+    buffers (Rnnlm: ~1,900 faults and 18 ms of system time in a 72 ms step). Serving large
+    blocks from the heap and not trimming it keeps them, as PyTorch's caching allocator does;
+    the process keeps its peak memory until it exits. Returns True when the setting was made
+    (Linux with glibc); elsewhere it does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):      # not glibc (musl has no mallopt)
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    return bool(mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(mallopt(M_TRIM_THRESHOLD, (1 << 31) - 1))
+
+
+if config.KEEP_MEMORY and not GPU:
+    keep_freed_memory()
 
 # Dropout masks come from a counter-based stream: draw k uses a generator seeded
 # with (seed, k). Its whole state is two integers, the same on NumPy and CuPy,
@@ -93,3 +119,44 @@ def to_gpu(x):
 def scatter_add(target, indices, values):
     """``target[indices] += values`` with repeated indices accumulated (CuPy >= 13 has add.at too)."""
     np.add.at(target, indices, values)
+
+
+def sum_rows_by_slot(slot, n_slots, src, base, coef=None):
+    """(n_slots, D) array whose row k sums coef[i] * base[src[i]] over every i with slot[i] == k.
+
+    slot, src, coef: (n,) (coef None means 1); base: (B, D).
+    It is the product S @ base of the sparse (n_slots, B) matrix S[slot[i], src[i]] += coef[i].
+    On the CPU SciPy's CSR product does it in one pass over the n summands, without the
+    (n, D) copy of the picked rows (``np.add.at`` on rows is 25x slower, a dense S grows
+    as n_slots * B); on the GPU CuPy's atomic ``add.at`` does it.
+    """
+    if GPU:
+        picked = base.take(src, axis=0)
+        if coef is not None:
+            picked *= coef[:, None]
+        out = np.zeros((n_slots, base.shape[1]), dtype=base.dtype)
+        np.add.at(out, slot, picked)
+        return out
+    import scipy.sparse
+
+    if coef is None:
+        coef = numpy.ones(slot.shape[0], dtype=base.dtype)
+    mixing = scipy.sparse.csr_matrix((coef, (slot, src)), shape=(n_slots, base.shape[0]))
+    return numpy.asarray(mixing @ base, dtype=base.dtype)
+
+
+def mean_of_rows(table, ids):
+    """(N, D) array whose row n is the mean of table[ids[n, c]] over the C columns; ids (N, C), table (V, D).
+
+    On the CPU it is one product of the sparse (N, V) averaging matrix with the table (about 2x
+    faster than gathering the (N, C, D) rows and summing them, at H 300); on the GPU a gather.
+    """
+    N, C = ids.shape
+    if GPU:
+        return table.take(ids, axis=0).mean(axis=1)
+    import scipy.sparse
+
+    averaging = scipy.sparse.csr_matrix(
+        (numpy.full(N * C, 1.0 / C, dtype=table.dtype), ids.reshape(-1), numpy.arange(0, N * C + 1, C)),
+        shape=(N, table.shape[0]))
+    return numpy.asarray(averaging @ table, dtype=table.dtype)

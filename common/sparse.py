@@ -5,11 +5,11 @@ An embedding lookup touches only the rows it read, so its gradient is stored as
 The object lives in a layer's ``grads`` list and is rewritten in place by every
 backward pass, exactly like a dense gradient array.
 """
-from common.np import GPU, np, scatter_add
+from common.np import GPU, np, sum_rows_by_slot
 
 
 class UniqueRows:
-    """ids (n,) of a table with ``vocab_size`` rows -> (rows (K,) sorted, inverse (n,), counts (K,)).
+    """ids (n,) of a table with ``vocab_size`` rows -> (rows (K,) sorted and unique, inverse (n,)).
 
     On the CPU a reusable (V,) mark array replaces the sort inside ``np.unique``
     (a few microseconds instead of tens for a word2vec batch); for huge tables,
@@ -22,7 +22,7 @@ class UniqueRows:
 
     def __call__(self, ids):
         if GPU or self.vocab_size > 64 * ids.shape[0] + 4096:
-            return np.unique(ids, return_inverse=True, return_counts=True)
+            return np.unique(ids, return_inverse=True)
         if self._seen is None:
             self._seen = np.zeros(self.vocab_size, dtype=bool)
             self._position = np.zeros(self.vocab_size, dtype=np.intp)
@@ -30,8 +30,7 @@ class UniqueRows:
         rows = np.flatnonzero(self._seen)
         self._seen[rows] = False
         self._position[rows] = np.arange(rows.shape[0])
-        inverse = self._position[ids]
-        return rows, inverse, np.bincount(inverse, minlength=rows.shape[0])
+        return rows, self._position[ids]
 
 
 class RowSparseGrad:
@@ -56,41 +55,26 @@ class RowSparseGrad:
     def assign_scaled_rows(self, ids, coef, base, src):
         """Set the gradient to sum_i coef[i] * base[src[i]] scattered at ids[i].
 
-        ids, coef, src: (n,) (coef None means 1, src None means arange(n));
-        base: (B, D). Rows hit once are a plain gather; only the rows hit
-        several times are summed, as one small (K_dup, B) x (B, D) product.
+        ids, coef, src: (n,) (coef None means 1, src None means arange(n)); base: (B, D).
         """
         ids = ids.reshape(-1)
         base = base.astype(self.dtype, copy=False)
         src = np.arange(ids.shape[0]) if src is None else src.reshape(-1)
         coef = None if coef is None else coef.reshape(-1).astype(self.dtype, copy=False)
-        rows, inverse, counts = self._finder(ids)
-        values = np.empty((rows.shape[0], base.shape[1]), dtype=self.dtype)
-        once = counts[inverse] == 1
-        single = np.flatnonzero(once)
-        values[inverse[single]] = _scaled_take(base, src[single], None if coef is None else coef[single])
-        if single.shape[0] < ids.shape[0]:
-            dup = np.flatnonzero(~once)
-            repeated = counts > 1
-            dup_rows = np.flatnonzero(repeated)                      # positions in ``rows``
-            dup_inverse = (np.cumsum(repeated) - 1)[inverse[dup]]    # slot of every summand
-            dup_src, dup_base = src[dup], base
-            if dup.shape[0] < base.shape[0]:      # fewer summands than base rows: mix the summands
-                dup_src, dup_base = np.arange(dup.shape[0]), base.take(src[dup], axis=0)
-            values[dup_rows] = _sum_into_rows(dup_inverse, dup_rows.shape[0], dup_src, dup_base,
-                                              None if coef is None else coef[dup])
-        self.rows, self.values = rows, values
+        rows, inverse = self._finder(ids)
+        self.rows, self.values = rows, sum_rows_by_slot(inverse, rows.shape[0], src, base, coef)
 
     def add_to(self, dense):
-        """dense += self (in place)."""
-        scatter_add(dense, self.rows, self.values)
+        """dense += self (in place); ``rows`` are unique, so a plain indexed add is exact."""
+        dense[self.rows] += self.values
         return dense
 
     def to_dense(self):
         return self.add_to(np.zeros(self.shape, dtype=self.dtype))
 
     def squared_norm(self):
-        return float((self.values ** 2).sum())
+        flat = self.values.ravel()
+        return float(np.dot(flat, flat))
 
     def __imul__(self, scale):
         self.values *= scale
@@ -100,29 +84,13 @@ class RowSparseGrad:
         return "RowSparseGrad(shape=%s, rows=%d)" % (self.shape, self.rows.shape[0])
 
 
-def _sum_into_rows(slot, n_slots, src, base, coef):
-    """(n_slots, D) array whose row k sums coef[i] * base[src[i]] over the i with slot[i] == k."""
-    B = base.shape[0]
-    if n_slots * B <= (1 << 22):
-        mix = np.bincount(slot * B + src, weights=coef, minlength=n_slots * B)
-        return mix.reshape(n_slots, B).astype(base.dtype, copy=False) @ base
-    out = np.zeros((n_slots, base.shape[1]), dtype=base.dtype)
-    scatter_add(out, slot, _scaled_take(base, src, coef))
-    return out
-
-
-def _scaled_take(base, src, coef):
-    """Rows base[src] (n, D), each multiplied by coef (n,) unless coef is None."""
-    picked = base.take(src, axis=0)
-    if coef is not None:
-        picked *= coef[:, None]
-    return picked
-
-
 def squared_norm(grad):
     """Sum of squares of a dense or row-sparse gradient."""
     if isinstance(grad, RowSparseGrad):
         return grad.squared_norm()
+    if grad.flags.c_contiguous or grad.flags.f_contiguous:
+        flat = grad.ravel(order="K")            # a view: one BLAS dot, no (grad * grad) copy
+        return float(np.dot(flat, flat))
     return float((grad * grad).sum())
 
 

@@ -21,6 +21,27 @@ def test_numpy_is_the_default():
     assert out.stdout.split() == ["numpy", "False"]
 
 
+FAULTS_PER_ALLOCATION = """
+import resource, numpy
+import common.np
+def faults():
+    start = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(5):
+        a = numpy.ones(1 << 24, dtype=numpy.float32)      # 64 MiB, written, freed
+        del a
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - start) / 5
+faults()
+print(faults())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the allocator setting is for Linux (glibc)")
+def test_freed_array_memory_is_reused_without_page_faults():
+    kept = float(run_python(FAULTS_PER_ALLOCATION).stdout)
+    default = float(run_python(FAULTS_PER_ALLOCATION, SCRATCHNLP_KEEP_MEMORY="0").stdout)
+    assert kept < 20 < default, (kept, default)      # 64 MiB of fresh pages: hundreds of faults even as huge pages
+
+
 @pytest.mark.skipif(HAVE_CUPY, reason="CuPy is installed: the fallback cannot happen")
 def test_gpu_flag_without_cupy_falls_back_with_one_clear_warning():
     out = run_python("from common.np import np, GPU; print(np.__name__, GPU)", SCRATCHNLP_GPU="1")

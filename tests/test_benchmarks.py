@@ -48,15 +48,17 @@ def test_readable_and_fused_lstm_are_bit_identical():
 
 def test_rnnlm_benchmark_step_runs():
     from benchmarks.bench_rnnlm import scratchnlp_step
-    step = scratchnlp_step("rnnlm")
+    step = scratchnlp_step("rnnlm", 16, 4)
     step()
     step()
 
 
 def test_harness_runs_each_arm_in_its_own_process_and_reports_memory():
     from benchmarks.harness import median_ratio, round_robin
-    arms = {"a": ("benchmarks.bench_rnnlm", ["--arm", "scratchnlp", "--models", "rnnlm", "--steps", "1"]),
-            "b": ("benchmarks.bench_rnnlm", ["--arm", "book", "--models", "rnnlm", "--steps", "1"])}
+    size = ["--models", "rnnlm", "--hidden", "32", "--batch", "8", "--steps", "1"]
+    arms = {"a": ("benchmarks.bench_rnnlm", ["--arm", "scratchnlp"] + size),
+            "b": ("benchmarks.bench_rnnlm", ["--arm", "book"] + size)}
     res = round_robin(arms, rounds=1, gap=0.0)
     assert set(res) == {"a", "b"} and res["a"][0]["ms"] > 0 and res["a"][0]["rss_mb"] > 10
+    assert (res["a"][0]["H"], res["a"][0]["N"]) == (32, 8)
     assert median_ratio(res, "a", "b") > 0

@@ -9,7 +9,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHAPTERS = ["ch%02d" % i for i in range(1, 9)]
 STDLIB = set(sys.stdlib_module_names)
 # third-party packages a folder may use, beyond numpy (and the folder's own rules below)
-OPTIONAL = {"common": {"matplotlib", "IPython", "tqdm"}, "dataset": {"nltk", "sklearn"}, "chapters": {"sklearn"}}
+OPTIONAL = {"common": {"scipy", "matplotlib", "IPython", "tqdm"}, "dataset": {"nltk", "sklearn"}, "chapters": {"sklearn"}}
 
 
 def python_files(folder):

@@ -38,12 +38,17 @@ def test_embedding_dot_gradient(rng):
                      grad_inputs=[True, False])
 
 
-@pytest.mark.parametrize("target_shape", [(5,), (5, 4)])
-def test_negative_sampling_loss_gradient(rng, target_shape):
+def test_negative_sampling_loss_gradient(rng):
     corpus = ids(rng, 12, 300)
     layer = NegativeSamplingLoss(randn(rng, 12, 4), corpus, sample_size=3, seed=0)
     freeze_sampler(layer.sampler)
-    assert_gradients(layer, [randn(rng, 5, 4), ids(rng, 12, *target_shape)], grad_inputs=[True, False])
+    assert_gradients(layer, [randn(rng, 5, 4), ids(rng, 12, 5)], grad_inputs=[True, False])
+
+
+def test_negative_sampling_loss_rejects_targets_that_do_not_match_h(rng):
+    layer = NegativeSamplingLoss(randn(rng, 12, 4), ids(rng, 12, 300), sample_size=3, seed=0)
+    with pytest.raises(ValueError, match=r"target must be \(N,\) = \(5,\), got \(5, 2\)"):
+        layer.forward(randn(rng, 5, 4), ids(rng, 12, 5, 2))
 
 
 @pytest.mark.parametrize("cls", [CBOW, SkipGram])
@@ -149,25 +154,56 @@ def test_dynamic_window_keeps_contexts_within_the_drawn_distance():
         numpy.testing.assert_array_equal(row[kept], orig[kept])
 
 
+def skip_gram_with_known_negatives(rng, contexts):
+    """A float64 SkipGram whose K = 2 negatives of the p-th (target, context) pair are 2p % V, (2p + 1) % V."""
+    V = 12
+    model = SkipGram(V, 4, contexts.shape[1] // 2, ids(rng, V, 300), sample_size=2, rng=rng, seed=0, dtype="d")
+    for p in model.params:
+        p[...] = randn(rng, *p.shape)
+    model.ns_loss.sampler.get_negative_sample = lambda t: numpy.arange(2 * len(t)).reshape(-1, 2) % V
+    return model
+
+
+def test_skip_gram_loss_sums_every_pair_and_averages_over_rows(rng):
+    contexts, target = numpy.array([[1, 4], [2, 3], [0, 5]]), numpy.array([6, 7, 8])
+    model = skip_gram_with_known_negatives(rng, contexts)
+    W_in, W_out = model.params
+    sig = lambda x: 1 / (1 + numpy.exp(-x))
+    expected, p = 0.0, 0
+    for n in range(3):
+        for c in contexts[n]:
+            h = W_in[target[n]]
+            expected -= numpy.log(sig(W_out[c] @ h))
+            expected -= sum(numpy.log(sig(-(W_out[k % 12] @ h))) for k in (2 * p, 2 * p + 1))
+            p += 1
+    assert model.forward(contexts, target) == pytest.approx(expected / 3, rel=1e-12)
+
+
 def test_empty_context_slots_add_nothing(rng):
-    """A skip-gram row with contexts (a, -1) has exactly the loss and gradients of the row with (a) alone."""
-    corpus = ids(rng, 12, 300)
-    W, h = randn(rng, 12, 4), randn(rng, 3, 4)
-    target = numpy.array([[1, -1], [2, 3], [-1, 5]])
-    full = NegativeSamplingLoss(W, corpus, sample_size=2, seed=0)
-    neg = full.sampler.get_negative_sample(numpy.where(target == -1, 0, target))
-    full.sampler.get_negative_sample = lambda t: neg
-    loss = full.forward(h, target)
-    dh = full.backward()
-    alone = NegativeSamplingLoss(W, corpus, sample_size=2, seed=0)
-    expected, dh_expected = 0.0, numpy.zeros_like(h)
-    for n, c in [(0, 0), (1, 0), (1, 1), (2, 1)]:               # the non-empty slots, one at a time
-        alone.sampler.get_negative_sample = lambda t, n=n, c=c: neg[n, c][None]
-        expected += alone.forward(h[n:n + 1], target[n:n + 1, c]) / 3
-        dh_expected[n] += alone.backward()[0] / 3
-    assert loss == pytest.approx(expected, rel=1e-12)
-    numpy.testing.assert_allclose(dh, dh_expected, rtol=1e-10, atol=1e-14)
-    assert_gradients(full, [h, target], grad_inputs=[True, False])
+    """Rows with contexts (a, -1) give exactly the loss and gradients of the pairs that are there."""
+    contexts, target = numpy.array([[1, -1], [2, 3], [-1, 5]]), numpy.array([6, 7, 8])
+    model = skip_gram_with_known_negatives(rng, contexts)
+    loss = model.forward(contexts, target)
+    model.backward()
+    grads = [g.to_dense() for g in model.grads]
+    # the four pairs that are there, through the loss layer alone, scaled from their mean to the 3 rows'
+    W_in, W_out = model.params
+    pair_target, pair_context = numpy.array([6, 7, 7, 8]), numpy.array([1, 2, 3, 5])
+    layer = NegativeSamplingLoss(W_out, ids(rng, 12, 300), sample_size=2)
+    layer.sampler.get_negative_sample = model.ns_loss.sampler.get_negative_sample
+    assert loss == pytest.approx(layer.forward(W_in[pair_target], pair_context) * 4 / 3, rel=1e-12)
+    dh = layer.backward(4 / 3)
+    dW_in = numpy.zeros_like(W_in)
+    numpy.add.at(dW_in, pair_target, dh)
+    numpy.testing.assert_allclose(grads[0], dW_in, rtol=1e-10, atol=1e-14)
+    numpy.testing.assert_allclose(grads[1], layer.grads[0].to_dense(), rtol=1e-10, atol=1e-14)
+    assert max(check_model(model, [contexts, target]).values()) < 1e-6
+
+
+def test_skip_gram_rejects_a_batch_without_pairs(rng):
+    contexts = numpy.full((2, 2), -1)
+    with pytest.raises(ValueError, match="no \\(target, context\\) pair"):
+        skip_gram_with_known_negatives(rng, contexts).forward(contexts, numpy.array([1, 2]))
 
 
 def test_bad_word_vector_files_give_one_clear_line(tmp_path):
