@@ -1,7 +1,7 @@
 """CBOW with negative sampling (book 4.3): the mean of the 2w context vectors predicts the target."""
 from ch04.word2vec import Word2Vec
 from common.checks import check_ids
-from common.np import mean_of_rows, np
+from common.np import mean_of_rows
 
 
 class CBOW(Word2Vec):
@@ -21,6 +21,5 @@ class CBOW(Word2Vec):
     def backward(self, dout=1):
         dh = self.ns_loss.backward(dout)
         contexts = self.contexts
-        N, C = contexts.shape
-        # every context column receives dh / C: one scaled-row gradient, no (N, C, H) copy
-        self.in_layer.grads[0].assign_scaled_rows(contexts, None, dh * (1.0 / C), np.arange(N).repeat(C))
+        # every one of the C contexts of row n receives dh[n] / C: no (N, C, H) copy
+        self.in_layer.grads[0].assign_rows(contexts, dh * (1.0 / contexts.shape[1]))

@@ -173,10 +173,10 @@ class NegativeSamplingLoss:
 
     def backward(self, dout=1):
         h, ids, W_sel, softplus, sign = self.cache
-        N, M = ids.shape
+        N = ids.shape[0]
         # d softplus(-sign s) / ds = sigmoid(s) - label = sign * (sigmoid(sign s) - 1)
         dscore = np.exp(-softplus)                                                  # (N, M)
         dscore -= 1
         dscore *= sign * (dout / N)
-        self.grads[0].assign_scaled_rows(ids, dscore, h, np.arange(N).repeat(M))
+        self.grads[0].assign_rows(ids, h, dscore)
         return np.einsum("nm,nmh->nh", dscore, W_sel)                               # (N, H)

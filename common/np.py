@@ -116,28 +116,23 @@ def to_gpu(x):
     return np.asarray(x)
 
 
-def sum_rows_by_slot(slot, n_slots, src, base, coef=None):
-    """(n_slots, D) array whose row k sums coef[i] * base[src[i]] over every i with slot[i] == k.
+def sum_into_rows(slot, n_slots, base, coef=None):
+    """(n_slots, D) array whose row k sums coef[n, m] * base[n] over every (n, m) with slot[n, m] == k.
 
-    slot, src, coef: (n,) (coef None means 1); base: (B, D).
-    It is the product S @ base of the sparse (n_slots, B) matrix S[slot[i], src[i]] += coef[i].
-    On the CPU SciPy's CSR product does it in one pass over the n summands, without the
-    (n, D) copy of the picked rows (``np.add.at`` on rows is 25x slower, a dense S grows
-    as n_slots * B); on the GPU CuPy's atomic ``add.at`` does it.
+    slot, coef: (N, M) (coef None means 1); base: (N, D): row n of base feeds the M rows slot[n].
+    It is S^T base for the sparse (N, n_slots) matrix S with S[n, slot[n, m]] += coef[n, m]; on the
+    CPU SciPy's sparse product does it in one pass over the N*M entries, without an (N*M, D) copy of
+    the rows (``np.add.at`` on rows is 25x slower); on the GPU CuPy's atomic ``add.at`` does it.
     """
+    N, M = slot.shape
     if GPU:
-        picked = base.take(src, axis=0)
+        picked = np.repeat(base, M, axis=0)
         if coef is not None:
-            picked *= coef[:, None]
+            picked *= coef.reshape(-1, 1)
         out = np.zeros((n_slots, base.shape[1]), dtype=base.dtype)
-        np.add.at(out, slot, picked)
+        np.add.at(out, slot.reshape(-1), picked)
         return out
-    import scipy.sparse
-
-    if coef is None:
-        coef = numpy.ones(slot.shape[0], dtype=base.dtype)
-    mixing = scipy.sparse.csr_matrix((coef, (slot, src)), shape=(n_slots, base.shape[0]))
-    return numpy.asarray(mixing @ base, dtype=base.dtype)
+    return numpy.asarray(_row_selector(slot, n_slots, coef, base.dtype).T @ base, dtype=base.dtype)
 
 
 def mean_of_rows(table, ids):
@@ -150,9 +145,18 @@ def mean_of_rows(table, ids):
     N, C = ids.shape
     if GPU:
         return table.take(ids, axis=0).mean(axis=1)
+    averaging = _row_selector(ids, table.shape[0], numpy.full(ids.shape, 1.0 / C, dtype=table.dtype), table.dtype)
+    return numpy.asarray(averaging @ table, dtype=table.dtype)
+
+
+def _row_selector(cols, n_cols, coef, dtype):
+    """The sparse (N, n_cols) matrix S with S[n, cols[n, m]] += coef[n, m] (1 where coef is None), as CSR.
+
+    Every row holds exactly M entries, so its row pointer is a plain range; a column named twice in
+    one row is two entries, which SciPy's products add up.
+    """
     import scipy.sparse
 
-    averaging = scipy.sparse.csr_matrix(
-        (numpy.full(N * C, 1.0 / C, dtype=table.dtype), ids.reshape(-1), numpy.arange(0, N * C + 1, C)),
-        shape=(N, table.shape[0]))
-    return numpy.asarray(averaging @ table, dtype=table.dtype)
+    N, M = cols.shape
+    data = numpy.ones(N * M, dtype=dtype) if coef is None else coef.reshape(-1).astype(dtype, copy=False)
+    return scipy.sparse.csr_matrix((data, cols.reshape(-1), numpy.arange(0, N * M + 1, M)), shape=(N, n_cols))

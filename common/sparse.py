@@ -5,7 +5,7 @@ An embedding lookup touches only the rows it read, so its gradient is stored as
 The object lives in a layer's ``grads`` list and is rewritten in place by every
 backward pass, exactly like a dense gradient array.
 """
-from common.np import GPU, np, sum_rows_by_slot
+from common.np import GPU, np, sum_into_rows
 
 
 class UniqueRows:
@@ -48,21 +48,17 @@ class RowSparseGrad:
 
         ids: any shape S; dout: (*S, D).
         """
-        ids = ids.reshape(-1)
-        dout = dout.reshape(ids.shape[0], -1).astype(self.dtype, copy=False)
-        self.assign_scaled_rows(ids, None, dout, None)
+        ids = ids.reshape(-1, 1)
+        self.assign_rows(ids, dout.reshape(ids.shape[0], -1))
 
-    def assign_scaled_rows(self, ids, coef, base, src):
-        """Set the gradient to sum_i coef[i] * base[src[i]] scattered at ids[i].
+    def assign_rows(self, ids, base, coef=None):
+        """Set the gradient to sum over (n, m) of coef[n, m] * base[n], scattered at row ids[n, m].
 
-        ids, coef, src: (n,) (coef None means 1, src None means arange(n)); base: (B, D).
+        ids, coef: (N, M) (coef None means 1); base: (N, D): row n of base feeds the M rows ids[n].
         """
-        ids = ids.reshape(-1)
         base = base.astype(self.dtype, copy=False)
-        src = np.arange(ids.shape[0]) if src is None else src.reshape(-1)
-        coef = None if coef is None else coef.reshape(-1).astype(self.dtype, copy=False)
-        rows, inverse = self._finder(ids)
-        self.rows, self.values = rows, sum_rows_by_slot(inverse, rows.shape[0], src, base, coef)
+        rows, inverse = self._finder(ids.reshape(-1))
+        self.rows, self.values = rows, sum_into_rows(inverse.reshape(ids.shape), rows.shape[0], base, coef)
 
     def add_to(self, dense):
         """dense += self (in place); ``rows`` are unique, so a plain indexed add is exact."""
