@@ -39,8 +39,8 @@ def build_parser(module, doc, models, data, model, reverse, epochs, hidden):
     p.add_argument("--lr-decay", type=positive_float, default=1.0,
                    help="multiply the learning rate by this after every epoch (1: constant, the book's setting)")
     p.add_argument("--decay-last", type=positive_int, default=None,
-                   help="decay the learning rate linearly towards 0 over the last K epochs (default None: no; "
-                        "5 took reversed + peeky to >= 99.5%% at epoch 25 in 3 of 3 seeds, docs/RESULTS.md)")
+                   help="decay the learning rate linearly towards 0 over the last K epochs (off by default; "
+                        "K = 5 took reversed + peeky to >= 99.5%% at epoch 25 in 3 of 3 seeds, docs/RESULTS.md)")
     p.add_argument("--limit", type=positive_int, default=None,
                    help="use only the first N training pairs (quick runs; default: all)")
     return p
