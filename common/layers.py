@@ -59,7 +59,7 @@ class Affine:
         check_shape(x, (None, W.shape[0]), "(N, D)", "x")
         self.x = x
         out = x @ W
-        for_row_blocks(lambda i, j: out[i:j].__iadd__(b), out.shape[0], out.shape[1])   # in place
+        for_row_blocks(lambda i, j: np.add(out[i:j], b, out=out[i:j]), out.shape[0], out.shape[1])   # in place
         return out
 
     def backward(self, dout):

@@ -93,7 +93,7 @@ class TimeSoftmaxWithLoss:
         self.cache = None
         scale = (dout / count) * mask[:, None]                  # (N*T, 1), 0 on ignored positions
         row_scale = (scale / sums).astype(dx.dtype, copy=False)
-        for_row_blocks(lambda a, b: dx[a:b].__imul__(row_scale[a:b]), dx.shape[0], dx.shape[1])
+        for_row_blocks(lambda a, b: np.multiply(dx[a:b], row_scale[a:b], out=dx[a:b]), dx.shape[0], dx.shape[1])
         dx[np.arange(ts_flat.shape[0]), ts_flat] -= scale[:, 0].astype(dx.dtype, copy=False)
         return dx.reshape(shape)
 
