@@ -45,6 +45,7 @@ if config.GPU:
         warnings.warn("SCRATCHNLP_GPU is set but %s; falling back to NumPy on the CPU." % _reason,
                       RuntimeWarning, stacklevel=2)
 
+
 def keep_freed_memory():
     """Speed only: let the C allocator (glibc) reuse freed array memory instead of returning it.
 
