@@ -28,6 +28,9 @@ def test_word2vec_benchmark_times_both_implementations():
                                            optimizer="sgd", lr=1.0, repeats=2)
     assert len(rates) == 2 and min(rates) > 0
     assert bench_word2vec.time_book(corpus, 50, iters=3, batch=10, window=2, hidden=8, optimizer="sgd", lr=1.0) > 0
+    rates = bench_word2vec.time_scratchnlp(corpus, 50, iters=5, batch=10, window=2, hidden=8, optimizer="sgd",
+                                           lr=1.0, repeats=1, model="skipgram", dynamic_window=True)
+    assert rates[0] > 0
 
 
 def test_gemm_floor_lists_every_product_of_a_step():
