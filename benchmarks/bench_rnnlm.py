@@ -110,6 +110,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=5, help="round-robin rounds (default: %(default)s)")
     p.add_argument("--steps", type=int, default=5, help="timed steps per call (default: %(default)s)")
+    p.add_argument("--warmup", type=int, default=3,
+                   help="untimed steps first, so every arm is timed in its steady state (default: %(default)s)")
     p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
     p.add_argument("--models", nargs="+", default=["rnnlm", "better"], choices=sorted(CONFIGS))
     p.add_argument("--hidden", type=int, nargs="+", default=None,
@@ -121,7 +123,8 @@ def main(argv=None):
     if args.arm:                                   # a child: one implementation, one model, one size
         name, N = args.models[0], args.batch[0]
         H = args.hidden[0] if args.hidden else CONFIGS[name][1]
-        report(time_steps(build_step(args.arm, name, H, N), args.steps), arm=args.arm, model=name, H=H, N=N)
+        report(time_steps(build_step(args.arm, name, H, N), args.steps, args.warmup), arm=args.arm, model=name,
+               H=H, N=N)
         return None
     have_torch = importlib.util.find_spec("torch") is not None and not GPU
     print("backend: %s; cores: %d; %d rounds, each arm in its own process after a %.1f s gap"
@@ -133,7 +136,8 @@ def main(argv=None):
     sizes = [(name, H, N) for name in args.models for H in (args.hidden or [CONFIGS[name][1]])
              for N in args.batch]
     for name, H, N in sizes:
-        child = ["--models", name, "--hidden", str(H), "--batch", str(N), "--steps", str(args.steps)]
+        child = ["--models", name, "--hidden", str(H), "--batch", str(N), "--steps", str(args.steps),
+                 "--warmup", str(args.warmup)]
         arms = {"scratchnlp": ("benchmarks.bench_rnnlm", ["--arm", "scratchnlp"] + child)}
         if not args.no_book and not GPU:
             arms["book"] = ("benchmarks.bench_rnnlm", ["--arm", "book"] + child)
