@@ -7,7 +7,6 @@ imported, or finds no usable CUDA device, we fall back to NumPy with one clear
 warning (the program runs, on the CPU).
 """
 import ctypes
-import ctypes.util
 import sys
 import warnings
 
@@ -59,8 +58,8 @@ def keep_freed_memory():
     if not sys.platform.startswith("linux"):
         return False
     try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
-    except (OSError, AttributeError):      # not glibc (musl has no mallopt)
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):      # not glibc: no libc.so.6, or no mallopt in it
         return False
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
     return bool(mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(mallopt(M_TRIM_THRESHOLD, (1 << 31) - 1))
