@@ -22,9 +22,8 @@ import numpy
 from benchmarks.harness import median, median_ratio, report, round_robin
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
-from common.optimizer import OPTIMIZERS
 from common import text
-from common.text import create_contexts_target
+from common.optimizer import OPTIMIZERS
 from common.trainer import Trainer
 from dataset import ptb
 
@@ -37,7 +36,7 @@ MODELS = {"cbow": CBOW, "skipgram": SkipGram}
 def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer="adam", lr=0.001, repeats=5,
                     model="cbow", dynamic_window=False):
     """Targets/s of ``repeats`` consecutive runs of ``iters`` steps each (after a warm-up)."""
-    contexts, target = create_contexts_target(corpus, window)
+    contexts, target = text.create_contexts_target(corpus, window)
     if dynamic_window:
         contexts = text.dynamic_window(contexts, window, numpy.random.default_rng(0))
     model = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
@@ -58,7 +57,7 @@ def time_book(corpus, vocab_size, iters, batch, window, hidden, optimizer, lr):
     from benchmarks.book_word2vec import BookCBOW
 
     numpy.random.seed(0)
-    contexts, target = create_contexts_target(corpus, window)
+    contexts, target = text.create_contexts_target(corpus, window)
     model = BookCBOW(vocab_size, hidden, window, corpus)
     model.train_step(contexts[:batch], target[:batch], optimizer, lr)
     start = time.perf_counter()
@@ -78,8 +77,8 @@ def time_gensim(id_to_word, corpus, window, hidden, model="cbow"):
             current = []
         else:
             current.append(w)
-    model = Word2Vec(vector_size=hidden, window=window, min_count=1, sg=int(model == "skipgram"), negative=5, workers=1,
-                     sample=0, seed=0)
+    model = Word2Vec(vector_size=hidden, window=window, min_count=1, sg=int(model == "skipgram"), negative=5,
+                     workers=1, sample=0, seed=0)
     model.build_vocab(sentences)
     start = time.perf_counter()
     model.train(sentences, total_examples=len(sentences), epochs=1)
@@ -116,14 +115,15 @@ def main(argv=None):
                    help="skip-gram: word2vec's (and gensim's) random 1..window reach per target")
     p.add_argument("--rounds", type=int, default=3, help="round-robin rounds (default: %(default)s)")
     p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
-    p.add_argument("--iters", type=int, default=1000, help="timed steps of our CBOW per call")
+    p.add_argument("--iters", type=int, default=1000, help="timed steps of our model per call")
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--book-iters", type=int, default=40, help="steps of the book-style reference (0: skip it)")
     p.add_argument("--window", type=int, default=5)
     p.add_argument("--hidden", type=int, default=100)
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
-    p.add_argument("--lr", type=float, default=None, help="default: 0.001 for adam; for sgd 10 (cbow) or 2.5 (skip-gram), "
-                   "rates that stay stable at any batch size on the whole corpus")
+    p.add_argument("--lr", type=float, default=None,
+                   help="default: 0.001 for adam; for sgd 10 (cbow) or 2.5 (skip-gram), rates the timed runs "
+                        "of docs/RESULTS.md (batch 100 to 2,000) took without diverging")
     p.add_argument("--arm", choices=["scratchnlp", "book", "gensim"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
     if args.arm:

@@ -24,8 +24,8 @@ def main(argv=None):
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     sentences = [s.split() for s in " ".join(id_to_word[int(i)] for i in corpus).split("<eos>") if s.strip()]
     start = time.time()
-    model = Word2Vec(sentences, vector_size=100, window=5, min_count=1, sg=int(args.model == "skipgram"), negative=5, sample=args.sample,
-                     workers=1, epochs=args.epochs, seed=args.seed)
+    model = Word2Vec(sentences, vector_size=100, window=5, min_count=1, sg=int(args.model == "skipgram"), negative=5,
+                     sample=args.sample, workers=1, epochs=args.epochs, seed=args.seed)
     seconds = time.time() - start
     vecs = numpy.zeros((len(word_to_id), 100), dtype=numpy.float32)
     for w, i in word_to_id.items():

@@ -5,7 +5,7 @@ gradient in place (``grads[i][...] = g``) so models can collect the lists once.
 Shapes: N batch, D input features, H output features, C classes, V vocabulary.
 """
 from common.checks import check_ids, check_last_dim, check_shape
-from common.functions import as_label_ids, log_softmax, sigmoid, softmax, softplus
+from common.functions import as_label_ids, column_sums, log_softmax, sigmoid, softmax, softplus
 from common.np import np, rand
 from common.parallel import for_row_blocks
 from common.sparse import RowSparseGrad
@@ -51,7 +51,6 @@ class Affine:
         self.params = [W, b]
         self.grads = [np.zeros_like(W), np.zeros_like(b)]   # same memory layout as W (see backward)
         self.x = None
-        self._ones = None
 
     def forward(self, x):
         W, b = self.params
@@ -69,9 +68,7 @@ class Affine:
             np.matmul(self.x.T, dout, out=dW)
         else:               # W is a transposed view (tied weights): write dW^T = dout^T x row by row
             np.matmul(dout.T, self.x, out=dW.T)
-        if self._ones is None or self._ones.shape[0] != dout.shape[0] or self._ones.dtype != dout.dtype:
-            self._ones = np.ones(dout.shape[0], dtype=dout.dtype)
-        np.matmul(self._ones, dout, out=db)        # the column sums as one BLAS product, 3x a sum's speed
+        column_sums(dout, out=db)
         return dout @ W.T
 
 

@@ -69,8 +69,7 @@ class RowSparseGrad:
         return self.add_to(np.zeros(self.shape, dtype=self.dtype))
 
     def squared_norm(self):
-        flat = self.values.ravel()
-        return float(np.dot(flat, flat))
+        return squared_norm(self.values)
 
     def __imul__(self, scale):
         self.values *= scale

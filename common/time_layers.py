@@ -15,7 +15,7 @@ all T steps is one matrix product, and so are dWx, dWh and dxs in backward; only
 recurrent layers work time-major, (T, N, ...), so every per-step slice is contiguous.
 """
 from common.checks import check_float, check_ids, check_ndim, check_shape
-from common.functions import sigmoid
+from common.functions import column_sums, sigmoid
 from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss, collect_params
 from common.np import np
 from common.parallel import for_row_blocks
@@ -173,7 +173,7 @@ class TimeRecurrent:
         dX = self._steps_backward(dhs_tm, dc_last)                     # (T, N, G*H)
         dX_flat = dX.reshape(T * N, -1)
         np.matmul(xs_tm.reshape(T * N, D).T, dX_flat, out=self.grads[0])
-        np.matmul(np.ones(T * N, dtype=dX_flat.dtype), dX_flat, out=self.grads[2])   # column sums, by BLAS
+        column_sums(dX_flat, out=self.grads[2])
         return (dX_flat @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)
 
     def _hidden_weights_transposed(self, start=0, stop=None):
@@ -272,7 +272,6 @@ class TimeLSTM(TimeRecurrent):
             da_o = dh_t * tanh(c_t) * o (1 - o)
             dc_t = ds * f
             dh_{t-1} = da Wh^T
-
         """
         WhT = self._hidden_weights_transposed()
         gates, cs, tanh_cs, c0 = self.lstm_cache
@@ -432,7 +431,7 @@ class TimeGRU(TimeRecurrent):
         self.dh = dh
         dhidden_flat = dhidden.reshape(T * N, 3 * H)
         self.grads[1][...] = h_prev.reshape(T * N, H).T @ dhidden_flat
-        self.grads[3][...] = dhidden_flat.sum(axis=0)
+        column_sums(dhidden_flat, out=self.grads[3])
         return dX
 
 
