@@ -72,7 +72,7 @@ class FusedTimeLSTM(TimeLSTM):
         return hs
 
     def _steps_backward(self, dhs, dc_last):
-        Wh_T = self.params[1].T
+        Wh_T = self._hidden_weights_transposed()     # the same contiguous copy as the readable form
         gates, cs, tanh_cs, c0 = self.lstm_cache
         T, N, H = cs.shape
         _, _, one_minus, offset = self._gate_constants(H, gates.dtype)
