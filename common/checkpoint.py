@@ -53,12 +53,18 @@ def _is_node(value):
 
 def walk(model):
     """(dotted prefix, object) for the model and every layer-like object it holds, depth first
-    (public attributes only, in the order they were set)."""
-    out, seen = [], set()
+    (public attributes only, in the order they were set).
 
-    def visit(obj, prefix):
+    Written with an explicit stack, not a recursive closure: a closure that calls itself is a
+    reference cycle, and the cycle would keep the returned list (and, through the layers' caches,
+    a whole training step's activations) alive until the garbage collector happens to run.
+    """
+    out, seen = [], set()
+    stack = [("", model)]
+    while stack:
+        prefix, obj = stack.pop()
         if id(obj) in seen:
-            return
+            continue
         seen.add(id(obj))
         out.append((prefix, obj))
         if isinstance(obj, dict):
@@ -67,12 +73,10 @@ def walk(model):
             items = enumerate(obj)
         else:
             items = getattr(obj, "__dict__", {}).items()
-        for key, value in list(items):
-            if key in ("params", "grads") or (isinstance(key, str) and key.startswith("_")) or not _is_node(value):
-                continue
-            visit(value, "%s%s." % (prefix, key))
-
-    visit(model, "")
+        children = [("%s%s." % (prefix, key), value) for key, value in list(items)
+                    if not (key in ("params", "grads") or (isinstance(key, str) and key.startswith("_")))
+                    and _is_node(value)]
+        stack.extend(reversed(children))
     return out
 
 
