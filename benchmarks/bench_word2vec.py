@@ -2,7 +2,7 @@
 gensim's word2vec on the same corpus and settings as the ceiling when gensim is installed.
 
     python -m benchmarks.bench_word2vec [--model cbow|skipgram] [--optimizer sgd|adam] [--batch 100]
-                                        [--hidden 100] [--iters 1000] [--rounds 3]
+                                        [--hidden 100] [--iters STEPS] [--rounds 3]
 
 A target is one centre word with its 2 x window contexts; gensim reports words/s, one word
 being one centre word, so the two rates count the same thing. (gensim shrinks each window
@@ -28,6 +28,7 @@ from common.trainer import Trainer
 from dataset import ptb
 
 BOOK_TARGETS_PER_S = 1.8e3
+TARGETS_PER_CALL = 200_000
 
 
 MODELS = {"cbow": CBOW, "skipgram": SkipGram}
@@ -42,6 +43,7 @@ def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer=
     model = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
     trainer = Trainer(model, OPTIMIZERS[optimizer](lr=lr), seed=0, verbose=False)
     n = iters * batch
+    check_enough(len(target), repeats * n, "%d x %d steps of batch %d" % (repeats, iters, batch))
     trainer.fit(contexts[:20 * batch], target[:20 * batch], max_epoch=1, batch_size=batch, eval_interval=None)
     rates = []
     for r in range(repeats):
@@ -52,12 +54,20 @@ def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer=
     return rates
 
 
+def check_enough(available, needed, what):
+    """A rate must count only targets that were trained on: too few targets is an error, not a short run."""
+    if needed > available:
+        raise ValueError("%s need %d targets, but the corpus has %d: lower --iters or --batch"
+                         % (what, needed, available))
+
+
 def time_book(corpus, vocab_size, iters, batch, window, hidden, optimizer, lr):
     """Targets/s of the book-style CBOW (benchmarks/book_word2vec.py) with the same settings."""
     from benchmarks.book_word2vec import BookCBOW
 
     numpy.random.seed(0)
     contexts, target = text.create_contexts_target(corpus, window)
+    check_enough(len(target), (iters + 1) * batch, "%d steps of batch %d" % (iters + 1, batch))
     model = BookCBOW(vocab_size, hidden, window, corpus)
     model.train_step(contexts[:batch], target[:batch], optimizer, lr)
     start = time.perf_counter()
@@ -115,7 +125,8 @@ def main(argv=None):
                    help="skip-gram: word2vec's (and gensim's) random 1..window reach per target")
     p.add_argument("--rounds", type=int, default=3, help="round-robin rounds (default: %(default)s)")
     p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
-    p.add_argument("--iters", type=int, default=1000, help="timed steps of our model per call")
+    p.add_argument("--iters", type=int, default=None,
+                   help="timed steps of our model per call (default: 200,000 targets' worth, 200,000 // batch)")
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--book-iters", type=int, default=40, help="steps of the book-style reference (0: skip it)")
     p.add_argument("--window", type=int, default=5)
@@ -126,6 +137,12 @@ def main(argv=None):
                         "of docs/RESULTS.md (batch 100 to 2,000) took without diverging")
     p.add_argument("--arm", choices=["scratchnlp", "book", "gensim"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
+    for name in ("iters", "batch", "book_iters", "window", "hidden", "rounds"):
+        value = getattr(args, name)
+        if value is not None and (value < 0 or (value == 0 and name != "book_iters")):
+            p.error("--%s must be positive, got %d" % (name.replace("_", "-"), value))
+    if args.iters is None:
+        args.iters = max(1, TARGETS_PER_CALL // args.batch)
     if args.arm:
         return child(args)
     shared = ["--iters", str(args.iters), "--batch", str(args.batch), "--book-iters", str(args.book_iters),

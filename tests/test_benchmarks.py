@@ -1,5 +1,6 @@
 """Smoke tests: the benchmark scripts and their reference implementations run on tiny inputs."""
 import numpy
+import pytest
 
 from benchmarks import bench_word2vec, gemm_floor
 from benchmarks.book_word2vec import BookCBOW
@@ -31,6 +32,17 @@ def test_word2vec_benchmark_times_both_implementations():
     rates = bench_word2vec.time_scratchnlp(corpus, 50, iters=5, batch=10, window=2, hidden=8, optimizer="sgd",
                                            lr=1.0, repeats=1, model="skipgram", dynamic_window=True)
     assert rates[0] > 0
+
+
+def test_word2vec_benchmark_refuses_to_time_more_targets_than_the_corpus_has():
+    corpus = tiny_corpus()                   # a rate over a short run would be counted as the full request
+    n_targets = len(corpus) - 2 * 2          # window 2: the first and last two words have no full window
+    steps = n_targets // 10 + 1
+    with pytest.raises(ValueError, match="need %d targets, but the corpus has %d" % (steps * 10, n_targets)):
+        bench_word2vec.time_scratchnlp(corpus, 50, iters=steps, batch=10, window=2, hidden=8,
+                                       optimizer="sgd", lr=1.0, repeats=1)
+    with pytest.raises(SystemExit):
+        bench_word2vec.main(["--iters", "0"])
 
 
 def test_gemm_floor_lists_every_product_of_a_step():
