@@ -1,6 +1,7 @@
 """ms/step of one truncated-BPTT training step (forward, backward, clip, SGD) for
 Rnnlm (1 x LSTM 100) and BetterRnnlm (2 x LSTM 650, tied, dropout), batch 20, T 35,
-V 10,000, against a book-style re-creation and PyTorch (CPU) when torch is installed.
+V 10,000, against a book-style re-creation, PyTorch (CPU) when torch is installed, and the
+GEMM floor: the step's matrix products alone (``benchmarks.gemm_floor``), timed in the same rounds.
 Every arm runs in its own process, round-robin, after an idle gap (``benchmarks.harness``);
 ratios are medians of per-round ratios; peak memory (RSS) is reported per arm.
 
@@ -102,8 +103,25 @@ def torch_step(name, H, N):
     return step
 
 
+def floor_step(name, H, N):
+    """Only the matrix products of one step (``benchmarks.gemm_floor``), with NumPy's BLAS: no
+    implementation's step can be faster, so ours / floor and PyTorch / floor say what is left."""
+    from benchmarks.gemm_floor import step_products
+
+    rng = numpy.random.default_rng(0)
+    products = [(rng.random((m, k), dtype=numpy.float32), rng.random((k, n), dtype=numpy.float32), count)
+                for _, m, k, n, count in step_products(H, 2 if name == "better" else 1, N)]
+
+    def step():
+        for a, b, count in products:
+            for _ in range(count):
+                a @ b
+
+    return step
+
+
 def build_step(arm, name, H, N):
-    return {"scratchnlp": scratchnlp_step, "book": book_step, "torch": torch_step}[arm](name, H, N)
+    return {"scratchnlp": scratchnlp_step, "book": book_step, "torch": torch_step, "floor": floor_step}[arm](name, H, N)
 
 
 def main(argv=None):
@@ -118,7 +136,7 @@ def main(argv=None):
                    help="hidden sizes to time (default: the model's own, 100 or 650)")
     p.add_argument("--batch", type=int, nargs="+", default=[20], help="batch sizes to time (default: 20)")
     p.add_argument("--no-book", action="store_true", help="leave out the book-style reference")
-    p.add_argument("--arm", choices=["scratchnlp", "book", "torch"], help=argparse.SUPPRESS)   # child mode
+    p.add_argument("--arm", choices=["scratchnlp", "book", "torch", "floor"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
     if args.arm:                                   # a child: one implementation, one model, one size
         name, N = args.models[0], args.batch[0]
@@ -129,9 +147,9 @@ def main(argv=None):
     have_torch = importlib.util.find_spec("torch") is not None and not GPU
     print("backend: %s; cores: %d; %d rounds, each arm in its own process after a %.1f s gap"
           % ("CuPy" if GPU else "NumPy %s" % numpy.__version__, os.cpu_count(), args.rounds, args.gap))
-    print("%-7s %4s %4s %9s %9s %9s %8s %8s %11s %9s %9s %9s"
-          % ("model", "H", "N", "ours ms", "book ms", "torch ms", "book/us", "us/torch", "tokens/s", "ours MiB", "book MiB",
-             "torch MiB"))
+    print("%-7s %4s %4s %9s %9s %9s %9s %8s %8s %8s %8s %11s %9s %9s %9s"
+          % ("model", "H", "N", "ours ms", "book ms", "torch ms", "floor ms", "book/us", "us/torch", "us/floor",
+             "pt/floor", "tokens/s", "ours MiB", "book MiB", "torch MiB"))
     table = {}
     sizes = [(name, H, N) for name in args.models for H in (args.hidden or [CONFIGS[name][1]])
              for N in args.batch]
@@ -143,17 +161,21 @@ def main(argv=None):
             arms["book"] = ("benchmarks.bench_rnnlm", ["--arm", "book"] + child)
         if have_torch:
             arms["torch"] = ("benchmarks.bench_rnnlm", ["--arm", "torch"] + child)
+        if not GPU:
+            arms["floor"] = ("benchmarks.bench_rnnlm", ["--arm", "floor"] + child)
         res = round_robin(arms, args.rounds, args.gap)
         nan = float("nan")
         row = {arm: median(res, arm) for arm in res}
         row.update({arm + "_rss": median(res, arm, "rss_mb") for arm in res})
         row["book/us"] = median_ratio(res, "book", "scratchnlp") if "book" in res else nan
         row["us/torch"] = median_ratio(res, "scratchnlp", "torch") if "torch" in res else nan
+        row["us/floor"] = median_ratio(res, "scratchnlp", "floor") if "floor" in res else nan
+        row["torch/floor"] = median_ratio(res, "torch", "floor") if "torch" in res and "floor" in res else nan
         table[name, H, N] = row
-        print("%-7s %4d %4d %9.1f %9.1f %9.1f %7.2fx %7.2fx %11.0f %9.0f %9.0f %9.0f"
-              % (name, H, N, row["scratchnlp"], row.get("book", nan), row.get("torch", nan), row["book/us"],
-                 row["us/torch"], N * T / row["scratchnlp"] * 1000, row["scratchnlp_rss"], row.get("book_rss", nan),
-                 row.get("torch_rss", nan)))
+        print("%-7s %4d %4d %9.1f %9.1f %9.1f %9.1f %7.2fx %7.2fx %7.2fx %7.2fx %11.0f %9.0f %9.0f %9.0f"
+              % (name, H, N, row["scratchnlp"], row.get("book", nan), row.get("torch", nan), row.get("floor", nan),
+                 row["book/us"], row["us/torch"], row["us/floor"], row["torch/floor"], N * T / row["scratchnlp"] * 1000,
+                 row["scratchnlp_rss"], row.get("book_rss", nan), row.get("torch_rss", nan)))
     return table
 
 

@@ -16,15 +16,15 @@ import numpy
 N, T, V = 20, 35, 10000
 
 
-def step_products(H, layers):
+def step_products(H, layers, batch=N):
     """(label, M, K, N, count) of every product one training step performs."""
-    R = N * T
+    R = batch * T
     out = [("output scores  x W", R, H, V, 1), ("output dW      x^T dy", H, R, V, 1),
            ("output dx      dy W^T", R, V, H, 1)]
     for _ in range(layers):
         out += [("LSTM x Wx, all steps", R, H, 4 * H, 1), ("LSTM dWx and dWh", H, R, 4 * H, 2),
                 ("LSTM dx, all steps", R, 4 * H, H, 1),
-                ("LSTM h Wh, per step", N, H, 4 * H, T), ("LSTM dh Wh^T, per step", N, 4 * H, H, T)]
+                ("LSTM h Wh, per step", batch, H, 4 * H, T), ("LSTM dh Wh^T, per step", batch, 4 * H, H, T)]
     return out
 
 

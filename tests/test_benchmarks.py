@@ -68,6 +68,15 @@ def test_rnnlm_benchmark_step_runs():
     step()
 
 
+def test_floor_arm_runs_the_step_products_at_the_benchmark_batch():
+    from benchmarks.bench_rnnlm import floor_step
+
+    products = gemm_floor.step_products(16, 1, batch=4)
+    assert products[0][1:] == (4 * 35, 16, 10000, 1)            # output scores: (N*T, H) x (H, V)
+    assert products[-1][1:] == (4, 4 * 16, 16, 35)              # dh Wh^T: one (N, 4H) x (4H, H) per step
+    floor_step("rnnlm", 16, 4)()
+
+
 def test_harness_runs_each_arm_in_its_own_process_and_reports_memory():
     from benchmarks.harness import median_ratio, round_robin
     size = ["--models", "rnnlm", "--hidden", "32", "--batch", "8", "--steps", "1"]
