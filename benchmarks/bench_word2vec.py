@@ -2,11 +2,12 @@
 gensim's word2vec on the same corpus and settings as the ceiling when gensim is installed.
 
     python -m benchmarks.bench_word2vec [--model cbow|skipgram] [--optimizer sgd|adam] [--batch 100]
-                                        [--hidden 100] [--iters STEPS] [--rounds 3]
+                                        [--hidden 100] [--iters STEPS] [--rounds 3] [--dynamic-window]
 
 A target is one centre word with its 2 x window contexts; gensim reports words/s, one word
-being one centre word, so the two rates count the same thing. (gensim shrinks each window
-to a random 1..window, so it does about 0.6x the context work per word that we do.)
+being one centre word, so the two rates count the same thing. gensim shrinks each window
+to a random 1..window, so it does about 0.6x the context work per word that the book's full
+window does; ``--dynamic-window`` gives ours the same windows.
 
 Every arm runs in its own process, round-robin after an idle gap (``benchmarks.harness``).
 
@@ -122,7 +123,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", choices=sorted(MODELS), default="cbow")
     p.add_argument("--dynamic-window", action="store_true",
-                   help="skip-gram: word2vec's (and gensim's) random 1..window reach per target")
+                   help="word2vec's (and gensim's) random 1..window reach per target")
     p.add_argument("--rounds", type=int, default=3, help="round-robin rounds (default: %(default)s)")
     p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
     p.add_argument("--iters", type=int, default=None,

@@ -1,25 +1,31 @@
 """CBOW with negative sampling (book 4.3): the mean of the 2w context vectors predicts the target."""
 from ch04.word2vec import Word2Vec
 from common.checks import check_ids
-from common.np import mean_of_rows
+from common.np import mean_of_rows, np
 
 
 class CBOW(Word2Vec):
     """CBOW with negative sampling: contexts (N, 2w), target (N,) -> mean loss.
 
-        h = mean over the 2w contexts c of W_in[c]        (N, H)
+        h = mean over the row's contexts c of W_in[c]        (N, H)
         loss = negative-sampling loss of h against W_out[target] and K sampled words
+
+    A context of -1 (outside word2vec's dynamic window, see ``common.text.dynamic_window``) is
+    left out of its row's mean, as word2vec and gensim do; every row needs at least one context.
     """
 
     def forward(self, contexts, target):
         self.check_contexts(contexts)
         W_in = self.in_layer.params[0]
-        check_ids(contexts, W_in.shape[0], "contexts")
-        self.contexts = contexts
+        check_ids(contexts, W_in.shape[0], "contexts", missing_ok=True)
+        count = (contexts >= 0).sum(axis=1)
+        if not bool(count.all()):
+            raise ValueError("row %d of contexts is all -1: CBOW needs at least one context per row"
+                             % int(np.flatnonzero(count == 0)[0]))
+        self.contexts, self.count = contexts, count
         return self.ns_loss.forward(mean_of_rows(W_in, contexts), target)
 
     def backward(self, dout=1):
         dh = self.ns_loss.backward(dout)
-        contexts = self.contexts
-        # every one of the C contexts of row n receives dh[n] / C: no (N, C, H) copy
-        self.in_layer.grads[0].assign_rows(contexts, dh * (1.0 / contexts.shape[1]))
+        # every context of row n receives dh[n] / (its row's count): no (N, C, H) copy
+        self.in_layer.grads[0].assign_rows(self.contexts, dh / self.count[:, None].astype(dh.dtype))

@@ -36,7 +36,7 @@ def build_parser():
     p.add_argument("--subsample", type=fraction, default=0.0,
                    help="frequent-word subsampling threshold, e.g. 1e-3 (0: off, the book's setting)")
     p.add_argument("--dynamic-window", action="store_true",
-                   help="skip-gram: every target reads a window of 1..--window-size words, drawn uniformly (word2vec)")
+                   help="every target reads a window of 1..--window-size words, drawn uniformly (word2vec and gensim)")
     p.add_argument("--limit-tokens", type=positive_int, default=None,
                    help="train on the first N ids only (quick runs; default: all)")
     return p
@@ -55,8 +55,6 @@ def show_queries(word_vecs, word_to_id, id_to_word):
 def main(argv=None):
     p = build_parser()
     args, run = start_training(p, argv)
-    if args.dynamic_window and args.model != "skipgram":
-        p.error("--dynamic-window is for --model skipgram")
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     limit = DRY_RUN_TOKENS if args.dry_run else args.limit_tokens
     if limit:

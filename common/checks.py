@@ -35,16 +35,19 @@ def read_npz(path, what, error=InputError):
         raise error("%s is not a %s: it is truncated or damaged (%s)" % (path, what, exc)) from None
 
 
-def check_ids(ids, vocab_size, name="ids"):
-    """Raise if ``ids`` is not an integer array with values in [0, vocab_size)."""
+def check_ids(ids, vocab_size, name="ids", missing_ok=False):
+    """Raise if ``ids`` is not an integer array with values in [0, vocab_size) (or -1, "no id",
+    where ``missing_ok``)."""
     kind = getattr(getattr(ids, "dtype", None), "kind", None)
     if kind not in ("i", "u"):
         raise TypeError("%s must be an integer array, got %s" % (name, getattr(ids, "dtype", type(ids))))
+    shifted = ids + 1 if missing_ok and kind == "i" else ids      # -1 -> 0, so one range check does both
+    limit = vocab_size + 1 if shifted is not ids else vocab_size
     # seen as unsigned, a negative id becomes huge: one max() checks both ends
-    unsigned = ids.view(ids.dtype.str.replace("i", "u")) if kind == "i" else ids
-    if ids.size and int(unsigned.max()) >= vocab_size:
-        raise IndexError("%s out of range: values must lie in [0, %d), got min %d max %d"
-                         % (name, vocab_size, int(ids.min()), int(ids.max())))
+    unsigned = shifted.view(shifted.dtype.str.replace("i", "u")) if kind == "i" else shifted
+    if ids.size and int(unsigned.max()) >= limit:
+        raise IndexError("%s out of range: values must lie in [%d, %d), got min %d max %d"
+                         % (name, -1 if limit > vocab_size else 0, vocab_size, int(ids.min()), int(ids.max())))
 
 
 def check_float(x, name="x"):

@@ -119,44 +119,66 @@ def to_gpu(x):
 def sum_into_rows(slot, n_slots, base, coef=None):
     """(n_slots, D) array whose row k sums coef[n, m] * base[n] over every (n, m) with slot[n, m] == k.
 
-    slot, coef: (N, M) (coef None means 1); base: (N, D): row n of base feeds the M rows slot[n].
-    It is S^T base for the sparse (N, n_slots) matrix S with S[n, slot[n, m]] += coef[n, m]; on the
-    CPU SciPy's sparse product does it in one pass over the N*M entries, without an (N*M, D) copy of
-    the rows (``np.add.at`` on rows is 25x slower); on the GPU CuPy's atomic ``add.at`` does it.
+    slot, coef: (N, M) (coef None means 1; a slot of -1 is no entry); base: (N, D): row n of base
+    feeds the M rows slot[n]. It is S^T base for the sparse (N, n_slots) matrix S with
+    S[n, slot[n, m]] += coef[n, m]; on the CPU SciPy's sparse product does it in one pass over the
+    entries, without an (N*M, D) copy of the rows (``np.add.at`` on rows is 25x slower); on the GPU
+    CuPy's atomic ``add.at`` does it.
     """
     N, M = slot.shape
     if GPU:
-        picked = np.repeat(base, M, axis=0)
-        if coef is not None:
-            picked *= coef.reshape(-1, 1)
+        present = slot >= 0
+        weight = present.astype(base.dtype) if coef is None else coef * present
+        picked = np.repeat(base, M, axis=0) * weight.reshape(-1, 1)
         out = np.zeros((n_slots, base.shape[1]), dtype=base.dtype)
-        np.add.at(out, slot.reshape(-1), picked)
+        np.add.at(out, np.where(present, slot, 0).reshape(-1), picked)
         return out
     return numpy.asarray(_row_selector(slot, n_slots, coef, base.dtype).T @ base, dtype=base.dtype)
 
 
 def mean_of_rows(table, ids):
-    """(N, D) array whose row n is the mean of table[ids[n, c]] over the C columns; ids (N, C), table (V, D).
+    """(N, D) array whose row n is the mean of table[ids[n, c]] over its C columns; ids (N, C), table (V, D).
 
+    An id of -1 is no entry: the mean is over the row's other ids (a row of only -1 gives zeros).
     On the CPU it is one product of the sparse (N, V) averaging matrix with the table, 2x
     faster than gathering the (N, C, D) rows and averaging them (N 1000, C 10, D 100 or 300);
     on the GPU a gather.
     """
     N, C = ids.shape
     if GPU:
-        return table.take(ids, axis=0).mean(axis=1)
-    averaging = _row_selector(ids, table.shape[0], numpy.full(ids.shape, 1.0 / C, dtype=table.dtype), table.dtype)
-    return numpy.asarray(averaging @ table, dtype=table.dtype)
+        present = ids >= 0
+        weight = present / np.maximum(present.sum(axis=1, keepdims=True), 1)   # (N, C)
+        rows = table.take(np.where(present, ids, 0), axis=0)                    # (N, C, D)
+        return (rows * weight.astype(table.dtype)[:, :, None]).sum(axis=1)
+    if _all_present(ids):
+        weight = numpy.full(ids.shape, 1.0 / C, dtype=table.dtype)
+    else:
+        present = ids >= 0
+        weight = (present / numpy.maximum(present.sum(axis=1, keepdims=True), 1)).astype(table.dtype)
+    return numpy.asarray(_row_selector(ids, table.shape[0], weight, table.dtype) @ table, dtype=table.dtype)
+
+
+def _all_present(ids):
+    """True unless some id is -1 (no entry); one min() instead of a boolean mask."""
+    return ids.size == 0 or int(ids.min()) >= 0
 
 
 def _row_selector(cols, n_cols, coef, dtype):
     """The sparse (N, n_cols) matrix S with S[n, cols[n, m]] += coef[n, m] (1 where coef is None), as CSR.
 
-    Every row holds exactly M entries, so its row pointer is a plain range; a column named twice in
-    one row is two entries, which SciPy's products add up.
+    A column of -1 is no entry. When every entry is present each row holds exactly M of them, so the
+    row pointer is a plain range; a column named twice in one row is two entries, which SciPy's
+    products add up.
     """
     import scipy.sparse
 
     N, M = cols.shape
-    data = numpy.ones(N * M, dtype=dtype) if coef is None else coef.reshape(-1).astype(dtype, copy=False)
-    return scipy.sparse.csr_matrix((data, cols.reshape(-1), numpy.arange(0, N * M + 1, M)), shape=(N, n_cols))
+    coef = numpy.ones(cols.shape, dtype=dtype) if coef is None else coef
+    if _all_present(cols):
+        data, indices, indptr = coef.reshape(-1), cols.reshape(-1), numpy.arange(0, N * M + 1, M)
+    else:
+        present = cols >= 0
+        data, indices = coef[present], cols[present]
+        indptr = numpy.zeros(N + 1, dtype=numpy.intp)
+        numpy.cumsum(present.sum(axis=1), out=indptr[1:])
+    return scipy.sparse.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=(N, n_cols))

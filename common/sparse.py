@@ -54,11 +54,19 @@ class RowSparseGrad:
     def assign_rows(self, ids, base, coef=None):
         """Set the gradient to sum over (n, m) of coef[n, m] * base[n], scattered at row ids[n, m].
 
-        ids, coef: (N, M) (coef None means 1); base: (N, D): row n of base feeds the M rows ids[n].
+        ids, coef: (N, M) (coef None means 1; an id of -1 is no entry); base: (N, D): row n of base
+        feeds the M rows ids[n].
         """
         base = base.astype(self.dtype, copy=False)
-        rows, inverse = self._finder(ids.reshape(-1))
-        self.rows, self.values = rows, sum_into_rows(inverse.reshape(ids.shape), rows.shape[0], base, coef)
+        flat = ids.reshape(-1)
+        if flat.size == 0 or int(flat.min()) >= 0:
+            rows, slot = self._finder(flat)
+        else:
+            present = flat >= 0
+            rows, found = self._finder(flat[present])
+            slot = np.full(flat.shape, -1, dtype=found.dtype)
+            slot[present] = found
+        self.rows, self.values = rows, sum_into_rows(slot.reshape(ids.shape), rows.shape[0], base, coef)
 
     def add_to(self, dense):
         """dense += self (in place); ``rows`` are unique, so a plain indexed add is exact."""

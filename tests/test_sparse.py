@@ -2,6 +2,7 @@
 import numpy
 import pytest
 
+from common.np import mean_of_rows
 from common.sparse import RowSparseGrad, UniqueRows
 
 
@@ -65,3 +66,22 @@ def test_unique_rows_matches_numpy(V):
         assert numpy.array_equal(got, want)
     rows2, _ = finder(numpy.array([2]))                       # scratch reset between calls
     assert rows2.tolist() == [2]
+
+
+def test_minus_one_is_no_entry_in_the_sparse_sums():
+    rng = numpy.random.default_rng(5)
+    ids = rng.integers(0, 20, (9, 4))
+    ids[rng.random(ids.shape) < 0.4] = -1
+    ids[0] = -1                                               # a row with nothing
+    coef, base = rng.standard_normal(ids.shape), rng.standard_normal((9, 3))
+    g = RowSparseGrad((20, 3), numpy.float64)
+    g.assign_rows(ids, base, coef)
+    present = ids >= 0
+    assert numpy.array_equal(g.rows, numpy.unique(ids[present]))
+    numpy.testing.assert_allclose(g.to_dense(), dense_reference((20, 3), numpy.where(present, ids, 0),
+                                                                coef * present, base), atol=1e-12)
+    table = rng.standard_normal((20, 3))
+    means = mean_of_rows(table, ids)
+    for n in range(9):
+        chosen = ids[n][ids[n] >= 0]
+        numpy.testing.assert_allclose(means[n], table[chosen].mean(axis=0) if len(chosen) else 0, atol=1e-12)

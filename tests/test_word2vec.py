@@ -220,3 +220,34 @@ def test_bad_word_vector_files_give_one_clear_line(tmp_path):
         load_word_vectors(str(tmp_path / "other.npz"))
     with pytest.raises(FileNotFoundError, match="word-vector file not found"):
         load_word_vectors(str(tmp_path / "missing.npz"))
+
+
+def test_cbow_leaves_missing_contexts_out_of_the_mean(rng):
+    """Row (a, -1, b, -1) is the mean of W_in[a] and W_in[b]: loss and gradients by hand, then numerically."""
+    V = 12
+    contexts = numpy.array([[1, -1, 4, -1], [2, 3, 9, 9], [-1, -1, 5, -1]])
+    target = numpy.array([6, 7, 8])
+    model = CBOW(V, 4, 2, ids(rng, V, 300), sample_size=2, rng=rng, seed=0, dtype="d")
+    for p in model.params:
+        p[...] = randn(rng, *p.shape)
+    negatives = numpy.array([[0, 10], [11, 0], [10, 11]])
+    model.ns_loss.sampler.get_negative_sample = lambda t: negatives
+    W_in, W_out = model.params
+    h = numpy.stack([(W_in[1] + W_in[4]) / 2, (W_in[2] + W_in[3] + 2 * W_in[9]) / 4, W_in[5]])
+    log_sig = lambda x: -numpy.log1p(numpy.exp(-x))
+    expected = -sum(log_sig(W_out[target[n]] @ h[n]) + log_sig(-W_out[negatives[n]] @ h[n]).sum()
+                    for n in range(3)) / 3
+    assert model.forward(contexts, target) == pytest.approx(expected, rel=1e-12)
+    model.backward()
+    dW_in = model.grads[0].to_dense()
+    assert set(numpy.flatnonzero(numpy.abs(dW_in).sum(axis=1))) == {1, 2, 3, 4, 5, 9}
+    numpy.testing.assert_allclose(dW_in[9], 2 * dW_in[2], rtol=1e-12)      # 9 is named twice in row 1
+    assert max(check_model(model, [contexts, target]).values()) < 1e-6
+
+
+def test_cbow_rejects_a_row_without_contexts_and_ids_below_minus_one(rng):
+    model = CBOW(12, 4, 1, ids(rng, 12, 300), sample_size=2, rng=rng, seed=0)
+    with pytest.raises(ValueError, match="row 1 of contexts is all -1"):
+        model.forward(numpy.array([[1, -1], [-1, -1]]), numpy.array([2, 3]))
+    with pytest.raises(IndexError, match=r"contexts out of range: values must lie in \[-1, 12\)"):
+        model.forward(numpy.array([[1, -2], [3, 4]]), numpy.array([2, 3]))
