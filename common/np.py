@@ -150,7 +150,7 @@ def mean_of_rows(table, ids):
         weight = present / np.maximum(present.sum(axis=1, keepdims=True), 1)   # (N, C)
         rows = table.take(np.where(present, ids, 0), axis=0)                    # (N, C, D)
         return (rows * weight.astype(table.dtype)[:, :, None]).sum(axis=1)
-    if _all_present(ids):
+    if all_present(ids):
         weight = numpy.full(ids.shape, 1.0 / C, dtype=table.dtype)
     else:
         present = ids >= 0
@@ -158,8 +158,8 @@ def mean_of_rows(table, ids):
     return numpy.asarray(_row_selector(ids, table.shape[0], weight, table.dtype) @ table, dtype=table.dtype)
 
 
-def _all_present(ids):
-    """True unless some id is -1 (no entry); one min() instead of a boolean mask."""
+def all_present(ids):
+    """True unless some id is -1 (no entry) in an id array; one min() instead of a boolean mask."""
     return ids.size == 0 or int(ids.min()) >= 0
 
 
@@ -174,7 +174,7 @@ def _row_selector(cols, n_cols, coef, dtype):
 
     N, M = cols.shape
     coef = numpy.ones(cols.shape, dtype=dtype) if coef is None else coef
-    if _all_present(cols):
+    if all_present(cols):
         data, indices, indptr = coef.reshape(-1), cols.reshape(-1), numpy.arange(0, N * M + 1, M)
     else:
         present = cols >= 0

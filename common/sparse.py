@@ -5,7 +5,7 @@ An embedding lookup touches only the rows it read, so its gradient is stored as
 The object lives in a layer's ``grads`` list and is rewritten in place by every
 backward pass, exactly like a dense gradient array.
 """
-from common.np import GPU, np, sum_into_rows
+from common.np import GPU, all_present, np, sum_into_rows
 
 
 class UniqueRows:
@@ -59,7 +59,7 @@ class RowSparseGrad:
         """
         base = base.astype(self.dtype, copy=False)
         flat = ids.reshape(-1)
-        if flat.size == 0 or int(flat.min()) >= 0:
+        if all_present(flat):
             rows, slot = self._finder(flat)
         else:
             present = flat >= 0
