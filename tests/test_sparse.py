@@ -85,3 +85,20 @@ def test_minus_one_is_no_entry_in_the_sparse_sums():
     for n in range(9):
         chosen = ids[n][ids[n] >= 0]
         numpy.testing.assert_allclose(means[n], table[chosen].mean(axis=0) if len(chosen) else 0, atol=1e-12)
+
+
+def test_the_gpu_branches_agree_with_the_cpu_ones(monkeypatch):
+    """The CuPy code paths of the sparse sums, run with NumPy standing in for CuPy (-1 entries included)."""
+    import common.np as backend
+
+    rng = numpy.random.default_rng(6)
+    ids = rng.integers(0, 15, (7, 3))
+    ids[rng.random(ids.shape) < 0.3] = -1
+    ids[:, 0] = rng.integers(0, 15, 7)                       # every row keeps one id
+    coef, base, table = rng.standard_normal((7, 3)), rng.standard_normal((7, 4)), rng.standard_normal((15, 4))
+    slot = numpy.where(ids >= 0, ids % 5, -1)
+    cpu = backend.sum_into_rows(slot, 5, base, coef), backend.sum_into_rows(slot, 5, base), backend.mean_of_rows(table, ids)
+    monkeypatch.setattr(backend, "GPU", True)
+    gpu = backend.sum_into_rows(slot, 5, base, coef), backend.sum_into_rows(slot, 5, base), backend.mean_of_rows(table, ids)
+    for a, b in zip(cpu, gpu):
+        numpy.testing.assert_allclose(a, b, atol=1e-12)
