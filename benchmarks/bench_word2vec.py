@@ -24,6 +24,7 @@ from benchmarks.harness import median, median_ratio, report, round_robin
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
 from common import text
+from common.cli import non_negative_int, positive_int
 from common.optimizer import OPTIMIZERS
 from common.trainer import Trainer
 from dataset import ptb
@@ -124,24 +125,20 @@ def main(argv=None):
     p.add_argument("--model", choices=sorted(MODELS), default="cbow")
     p.add_argument("--dynamic-window", action="store_true",
                    help="word2vec's (and gensim's) random 1..window reach per target")
-    p.add_argument("--rounds", type=int, default=3, help="round-robin rounds (default: %(default)s)")
+    p.add_argument("--rounds", type=positive_int, default=3, help="round-robin rounds (default: %(default)s)")
     p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
-    p.add_argument("--iters", type=int, default=None,
+    p.add_argument("--iters", type=positive_int, default=None,
                    help="timed steps of our model per call (default: 200,000 targets' worth, 200,000 // batch)")
-    p.add_argument("--batch", type=int, default=100)
-    p.add_argument("--book-iters", type=int, default=40, help="steps of the book-style reference (0: skip it)")
-    p.add_argument("--window", type=int, default=5)
-    p.add_argument("--hidden", type=int, default=100)
+    p.add_argument("--batch", type=positive_int, default=100)
+    p.add_argument("--book-iters", type=non_negative_int, default=40, help="steps of the book-style reference (0: skip it)")
+    p.add_argument("--window", type=positive_int, default=5)
+    p.add_argument("--hidden", type=positive_int, default=100)
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
     p.add_argument("--lr", type=float, default=None,
                    help="default: 0.001 for adam; for sgd 10 (cbow) or 2.5 (skip-gram), rates the timed runs "
                         "of docs/RESULTS.md (batch 100 to 2,000) took without diverging")
     p.add_argument("--arm", choices=["scratchnlp", "book", "gensim"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
-    for name in ("iters", "batch", "book_iters", "window", "hidden", "rounds"):
-        value = getattr(args, name)
-        if value is not None and (value < 0 or (value == 0 and name != "book_iters")):
-            p.error("--%s must be positive, got %d" % (name.replace("_", "-"), value))
     if args.iters is None:
         args.iters = max(1, TARGETS_PER_CALL // args.batch)
     if args.arm:
