@@ -1,7 +1,7 @@
 """CBOW with negative sampling (book 4.3): the mean of the 2w context vectors predicts the target."""
 from ch04.word2vec import Word2Vec
 from common.checks import check_ids
-from common.np import mean_of_rows, np
+from common.np import all_present, mean_of_rows, np
 
 
 class CBOW(Word2Vec):
@@ -18,14 +18,18 @@ class CBOW(Word2Vec):
         self.check_contexts(contexts)
         W_in = self.in_layer.params[0]
         check_ids(contexts, W_in.shape[0], "contexts", missing_ok=True)
-        count = (contexts >= 0).sum(axis=1)
-        if not bool(count.all()):
-            raise ValueError("row %d of contexts is all -1: CBOW needs at least one context per row"
-                             % int(np.flatnonzero(count == 0)[0]))
-        self.contexts, self.count = contexts, count
+        if all_present(contexts):
+            self.row_weight = 1.0 / contexts.shape[1]                      # the book's full window
+        else:
+            count = (contexts >= 0).sum(axis=1, keepdims=True)             # (N, 1)
+            if not bool(count.all()):
+                raise ValueError("row %d of contexts is all -1: CBOW needs at least one context per row"
+                                 % int(np.flatnonzero(count == 0)[0]))
+            self.row_weight = (1.0 / count).astype(W_in.dtype)
+        self.contexts = contexts
         return self.ns_loss.forward(mean_of_rows(W_in, contexts), target)
 
     def backward(self, dout=1):
         dh = self.ns_loss.backward(dout)
-        # every context of row n receives dh[n] / (its row's count): no (N, C, H) copy
-        self.in_layer.grads[0].assign_rows(self.contexts, dh / self.count[:, None].astype(dh.dtype))
+        # every context of row n receives dh[n] / (its row's number of contexts): no (N, C, H) copy
+        self.in_layer.grads[0].assign_rows(self.contexts, dh * self.row_weight)
