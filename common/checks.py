@@ -41,13 +41,13 @@ def check_ids(ids, vocab_size, name="ids", missing_ok=False):
     kind = getattr(getattr(ids, "dtype", None), "kind", None)
     if kind not in ("i", "u"):
         raise TypeError("%s must be an integer array, got %s" % (name, getattr(ids, "dtype", type(ids))))
-    shifted = ids + 1 if missing_ok and kind == "i" else ids      # -1 -> 0, so one range check does both
-    limit = vocab_size + 1 if shifted is not ids else vocab_size
+    low = -1 if missing_ok and kind == "i" else 0
+    shifted = ids - low if low else ids                           # -1 -> 0: the range starts at 0
     # seen as unsigned, a negative id becomes huge: one max() checks both ends
     unsigned = shifted.view(shifted.dtype.str.replace("i", "u")) if kind == "i" else shifted
-    if ids.size and int(unsigned.max()) >= limit:
+    if ids.size and int(unsigned.max()) >= vocab_size - low:
         raise IndexError("%s out of range: values must lie in [%d, %d), got min %d max %d"
-                         % (name, -1 if limit > vocab_size else 0, vocab_size, int(ids.min()), int(ids.max())))
+                         % (name, low, vocab_size, int(ids.min()), int(ids.max())))
 
 
 def check_float(x, name="x"):
