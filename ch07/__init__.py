@@ -1,1 +1,3 @@
 """Chapter 7: generation and seq2seq."""
+
+import common  # noqa: F401  (before NumPy loads: see common.config)

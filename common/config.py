@@ -6,6 +6,14 @@ the same from Python, as the book does.
 
 ``SCRATCHNLP_KEEP_MEMORY=0`` leaves the C allocator's defaults alone (see
 ``common.np.keep_freed_memory``); by default freed array memory is kept for reuse.
+
+``OPENBLAS_THREAD_TIMEOUT`` defaults to 4 here (OpenBLAS's own default is 28): after every matrix
+product OpenBLAS's helper threads busy-wait 2**timeout cycles (2**28: about 0.1 s) for more work,
+and in the language models that is exactly when the row-block softmax of ``common.parallel`` wants
+the cores (8.5 -> 5.2 ms for Rnnlm's softmax forward; docs/RESULTS.md). With 4 they sleep at once.
+OpenBLAS reads the variable when NumPy loads it, so this module must run before ``import numpy``:
+``common/__init__.py`` imports it, and the chapter and benchmark packages import ``common`` first.
+A value you set yourself is kept.
 """
 import os
 
@@ -14,3 +22,5 @@ _TRUE = {"1", "true", "yes", "on"}
 GPU = os.environ.get("SCRATCHNLP_GPU", "0").strip().lower() in _TRUE
 
 KEEP_MEMORY = os.environ.get("SCRATCHNLP_KEEP_MEMORY", "1").strip().lower() in _TRUE
+
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")

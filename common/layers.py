@@ -43,32 +43,63 @@ class MatMul:
 
 
 class Affine:
-    """y = x W + b with W (D, H), b (H,); x (N, D) -> (N, H)."""
+    """y = x W + b with W (D, H), b (H,); x (N, D) -> (N, H).
+
+    The layer keeps W and b as the rows of one (D + 1, H) matrix Wb = [W; b] (``params`` are
+    views of it), so the bias costs no pass of its own over the (N, H) output:
+
+        y  = [x, 1] Wb
+        dWb = [x, 1]^T dout       (dW and db in one product)
+        dx = dout W^T
+
+    A W that is a transposed view (tied weights) is kept as given; then b is added and summed
+    separately. Either way ``params`` and ``grads`` are [W, b] and [dW, db].
+    """
 
     param_names = ("W", "b")
 
     def __init__(self, W, b):
-        self.params = [W, b]
-        self.grads = [np.zeros_like(W), np.zeros_like(b)]   # same memory layout as W (see backward)
+        tied = not W.flags.c_contiguous
+        if tied:
+            self.Wb = None
+            self.params = [W, b]
+            self.grads = [np.zeros_like(W), np.zeros_like(b)]   # same memory layout as W (see backward)
+        else:
+            if b.shape != W.shape[1:]:
+                raise ValueError("Affine expects W (D, H) and b (H,); got %s and %s" % (W.shape, b.shape))
+            self.Wb = np.empty((W.shape[0] + 1, W.shape[1]), dtype=W.dtype)
+            self.Wb[:-1] = W
+            self.Wb[-1] = b
+            dWb = np.zeros_like(self.Wb)
+            self.params = [self.Wb[:-1], self.Wb[-1]]
+            self.grads = [dWb[:-1], dWb[-1]]
+            self.dWb = dWb
         self.x = None
 
     def forward(self, x):
         W, b = self.params
         check_last_dim(x, W.shape[0])
         check_shape(x, (None, W.shape[0]), "(N, D)", "x")
-        self.x = x
-        out = x @ W
-        for_row_blocks(lambda i, j: np.add(out[i:j], b, out=out[i:j]), out.shape[0], out.shape[1])   # in place
-        return out
+        if self.Wb is None:
+            self.x = x
+            out = x @ W
+            for_row_blocks(lambda i, j: np.add(out[i:j], b, out=out[i:j]), out.shape[0], out.shape[1])
+            return out
+        N, D = x.shape
+        x1 = np.empty((N, D + 1), dtype=np.result_type(x, W))
+        x1[:, :D] = x
+        x1[:, D] = 1
+        self.x = x1
+        return x1 @ self.Wb
 
     def backward(self, dout):
         W, _ = self.params
-        dW, db = self.grads
-        if dW.flags.c_contiguous:
-            np.matmul(self.x.T, dout, out=dW)
+        if self.Wb is not None:
+            np.matmul(self.x.T, dout, out=self.dWb)
         else:               # W is a transposed view (tied weights): write dW^T = dout^T x row by row
+            dW, db = self.grads
             np.matmul(dout.T, self.x, out=dW.T)
-        column_sums(dout, out=db)
+            column_sums(dout, out=db)
         return dout @ W.T
 
 

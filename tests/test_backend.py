@@ -118,3 +118,29 @@ def test_gpu_matches_cpu():
     assert gpu.returncode == 0, gpu.stderr
     c, g = (numpy.array(r.stdout.split()[:2], dtype=float) for r in (cpu, gpu))
     numpy.testing.assert_allclose(g, c, rtol=1e-4)
+
+
+BLAS_SPIN = """
+import resource, time
+import ch06  # a chapter package, imported before NumPy as the scripts are
+import numpy
+a = numpy.ones((1000, 1000), dtype=numpy.float32)
+for _ in range(3):
+    a @ a
+def cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+start = cpu_seconds()
+time.sleep(0.1)                   # the main thread idles; only BLAS helper threads can use CPU now
+print(cpu_seconds() - start)
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2 or "openblas" not in str(numpy.show_config(mode="dicts")).lower(),
+                    reason="needs a multi-threaded OpenBLAS")
+def test_blas_helper_threads_sleep_after_a_product_unless_the_user_says_otherwise():
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    ours = subprocess.run([sys.executable, "-c", BLAS_SPIN], cwd=ROOT, env=env, capture_output=True, text=True)
+    users = run_python(BLAS_SPIN, OPENBLAS_THREAD_TIMEOUT="28")      # OpenBLAS's default: ~0.1 s busy-wait
+    assert float(ours.stdout) < 0.01, ours.stderr
+    assert float(users.stdout) > 0.03, users.stderr

@@ -103,3 +103,29 @@ def test_softmax_with_loss_of_only_ignored_rows_is_zero_with_zero_gradient(rng):
     time_layer = TimeSoftmaxWithLoss()
     assert time_layer.forward(rng.standard_normal((1, 2, 3)), numpy.array([[-1, -1]])) == 0
     numpy.testing.assert_array_equal(time_layer.backward(), 0)
+
+
+def test_affine_keeps_w_and_b_in_one_block_and_writes_gradients_in_place():
+    rng = numpy.random.default_rng(0)
+    W, b, x, dout = rng.standard_normal((3, 4)), rng.standard_normal(4), rng.standard_normal((5, 3)), rng.standard_normal((5, 4))
+    layer = Affine(W.copy(), b.copy())
+    params, grads = list(layer.params), list(layer.grads)
+    assert params[0].base is params[1].base is not None            # rows of one (D + 1, H) matrix
+    numpy.testing.assert_array_equal(params[0], W)
+    numpy.testing.assert_array_equal(params[1], b)
+    numpy.testing.assert_allclose(layer.forward(x), x @ W + b, rtol=1e-12)
+    numpy.testing.assert_allclose(layer.backward(dout), dout @ W.T, rtol=1e-12)
+    assert all(g is h for g, h in zip(layer.grads, grads))           # written in place, not rebound
+    numpy.testing.assert_allclose(grads[0], x.T @ dout, rtol=1e-12)
+    numpy.testing.assert_allclose(grads[1], dout.sum(axis=0), rtol=1e-12)
+    params[0] -= 1.0                                                 # an optimizer's in-place update...
+    params[1] += 2.0
+    numpy.testing.assert_allclose(layer.forward(x), x @ (W - 1) + b + 2, rtol=1e-12)   # ...is what forward uses
+
+
+def test_affine_output_dtype_follows_its_inputs_and_bad_bias_is_refused():
+    W, b = numpy.ones((3, 2), dtype=numpy.float32), numpy.ones(2, dtype=numpy.float32)
+    assert Affine(W, b).forward(numpy.ones((4, 3))).dtype == numpy.float64               # as x @ W + b
+    assert Affine(W, b).forward(numpy.ones((4, 3), dtype=numpy.float32)).dtype == numpy.float32
+    with pytest.raises(ValueError, match=r"b \(H,\)"):
+        Affine(W, numpy.ones(3, dtype=numpy.float32))
