@@ -59,22 +59,20 @@ class Affine:
     param_names = ("W", "b")
 
     def __init__(self, W, b):
-        tied = not W.flags.c_contiguous
-        if tied:
-            self.Wb = None
+        if b.shape != W.shape[1:]:
+            raise ValueError("Affine expects W (D, H) and b (H,); got %s and %s" % (W.shape, b.shape))
+        self.x = None
+        if not W.flags.c_contiguous:       # a transposed view: tied to another layer's weights
+            self.Wb = self.dWb = None
             self.params = [W, b]
             self.grads = [np.zeros_like(W), np.zeros_like(b)]   # same memory layout as W (see backward)
-        else:
-            if b.shape != W.shape[1:]:
-                raise ValueError("Affine expects W (D, H) and b (H,); got %s and %s" % (W.shape, b.shape))
-            self.Wb = np.empty((W.shape[0] + 1, W.shape[1]), dtype=W.dtype)
-            self.Wb[:-1] = W
-            self.Wb[-1] = b
-            dWb = np.zeros_like(self.Wb)
-            self.params = [self.Wb[:-1], self.Wb[-1]]
-            self.grads = [dWb[:-1], dWb[-1]]
-            self.dWb = dWb
-        self.x = None
+            return
+        self.Wb = np.empty((W.shape[0] + 1, W.shape[1]), dtype=W.dtype)
+        self.Wb[:-1] = W
+        self.Wb[-1] = b
+        self.dWb = np.zeros_like(self.Wb)
+        self.params = [self.Wb[:-1], self.Wb[-1]]
+        self.grads = [self.dWb[:-1], self.dWb[-1]]
 
     def forward(self, x):
         W, b = self.params
