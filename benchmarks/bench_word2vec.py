@@ -20,7 +20,7 @@ import time
 
 import numpy
 
-from benchmarks.harness import median, median_ratio, report, round_robin
+from benchmarks.harness import median, median_ratio, report, round_ratios, round_robin
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
 from common import text
@@ -164,8 +164,10 @@ def main(argv=None):
         print("book-style: median %8.0f targets/s, peak %4.0f MiB; scratchnlp / book = %.1fx (median per round)"
               % (median(res, "book", "rate"), median(res, "book", "rss_mb"), median_ratio(res, "book", "scratchnlp")))
     if "gensim" in res:
-        print("gensim (1 worker): median %8.0f words/s, peak %4.0f MiB; scratchnlp / gensim = %.3f (median per round)"
-              % (median(res, "gensim", "rate"), median(res, "gensim", "rss_mb"), median_ratio(res, "gensim", "scratchnlp")))
+        per_round = round_ratios(res, "gensim", "scratchnlp")
+        print("gensim (1 worker): median %8.0f words/s, peak %4.0f MiB; scratchnlp / gensim = %.3f (median per round; "
+              "rounds %.3f-%.3f)" % (median(res, "gensim", "rate"), median(res, "gensim", "rss_mb"),
+                                     median_ratio(res, "gensim", "scratchnlp"), min(per_round), max(per_round)))
     else:
         print("gensim not installed: no ceiling measured")
     return res

@@ -66,6 +66,11 @@ def median(results, name, key="ms"):
     return float(numpy.median([r[key] for r in results[name]]))
 
 
+def round_ratios(results, a, b, key="ms"):
+    """a's value divided by b's value in the same round, one per round."""
+    return [ra[key] / rb[key] for ra, rb in zip(results[a], results[b])]
+
+
 def median_ratio(results, a, b, key="ms"):
     """Median over rounds of a's value divided by b's value in the same round."""
-    return float(numpy.median([ra[key] / rb[key] for ra, rb in zip(results[a], results[b])]))
+    return float(numpy.median(round_ratios(results, a, b, key)))

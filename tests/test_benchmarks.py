@@ -86,3 +86,10 @@ def test_harness_runs_each_arm_in_its_own_process_and_reports_memory():
     assert set(res) == {"a", "b"} and res["a"][0]["ms"] > 0 and res["a"][0]["rss_mb"] > 10
     assert (res["a"][0]["H"], res["a"][0]["N"]) == (32, 8)
     assert median_ratio(res, "a", "b") > 0
+
+
+def test_ratios_are_taken_within_each_round_and_their_median_reported():
+    from benchmarks.harness import median_ratio, round_ratios
+    res = {"a": [{"ms": 2.0}, {"ms": 9.0}, {"ms": 4.0}], "b": [{"ms": 1.0}, {"ms": 3.0}, {"ms": 8.0}]}
+    assert round_ratios(res, "a", "b") == [2.0, 3.0, 0.5]
+    assert median_ratio(res, "a", "b") == 2.0        # the ratio of the medians (4 / 3) would differ
