@@ -3,11 +3,17 @@ gensim's word2vec on the same corpus and settings as the ceiling when gensim is 
 
     python -m benchmarks.bench_word2vec [--model cbow|skipgram] [--optimizer sgd|adam] [--batch 100]
                                         [--hidden 100] [--iters STEPS] [--rounds 3] [--dynamic-window]
+                                        [--batch-order shuffled|contiguous|both]
 
 A target is one centre word with its 2 x window contexts; gensim reports words/s, one word
 being one centre word, so the two rates count the same thing. gensim shrinks each window
 to a random 1..window, so it does about 0.6x the context work per word that the book's full
 window does; ``--dynamic-window`` gives ours the same windows.
+
+``--batch-order`` picks how ours reads the data: ``shuffled`` (the book's Trainer: every batch
+gathers random targets), ``contiguous`` (every batch is a run of consecutive targets, batches in
+random order, as gensim's and word2vec's workers read text; ``ch04.train --contiguous-batches``),
+or ``both`` as two arms of the same round-robin.
 
 Every arm runs in its own process, round-robin after an idle gap (``benchmarks.harness``).
 
@@ -37,7 +43,7 @@ MODELS = {"cbow": CBOW, "skipgram": SkipGram}
 
 
 def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer="adam", lr=0.001, repeats=5,
-                    model="cbow", dynamic_window=False):
+                    model="cbow", dynamic_window=False, contiguous=False):
     """Targets/s of ``repeats`` consecutive runs of ``iters`` steps each (after a warm-up)."""
     contexts, target = text.create_contexts_target(corpus, window)
     if dynamic_window:
@@ -46,12 +52,13 @@ def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer=
     trainer = Trainer(model, OPTIMIZERS[optimizer](lr=lr), seed=0, verbose=False)
     n = iters * batch
     check_enough(len(target), repeats * n, "%d x %d steps of batch %d" % (repeats, iters, batch))
-    trainer.fit(contexts[:20 * batch], target[:20 * batch], max_epoch=1, batch_size=batch, eval_interval=None)
+    trainer.fit(contexts[:20 * batch], target[:20 * batch], max_epoch=1, batch_size=batch, eval_interval=None,
+                contiguous=contiguous)
     rates = []
     for r in range(repeats):
         xs, ts = contexts[r * n:(r + 1) * n], target[r * n:(r + 1) * n]
         start = time.perf_counter()
-        trainer.fit(xs, ts, max_epoch=1, batch_size=batch, eval_interval=None)
+        trainer.fit(xs, ts, max_epoch=1, batch_size=batch, eval_interval=None, contiguous=contiguous)
         rates.append(n / (time.perf_counter() - start))
     return rates
 
@@ -108,10 +115,11 @@ def child(args):
     """One arm in this process: report its throughput as ms per 1000 targets (or words) and targets/s."""
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     lr = args.lr or default_lr(args)
-    if args.arm == "scratchnlp":
+    if args.arm in ("scratchnlp", "contiguous"):
         rate = statistics.median(time_scratchnlp(corpus, len(word_to_id), args.iters, args.batch, args.window,
                                                  args.hidden, args.optimizer, lr, repeats=1, model=args.model,
-                                                 dynamic_window=args.dynamic_window))
+                                                 dynamic_window=args.dynamic_window,
+                                                 contiguous=args.arm == "contiguous"))
     elif args.arm == "book":
         rate = time_book(corpus, len(word_to_id), args.book_iters, args.batch, args.window, args.hidden,
                          args.optimizer, lr)
@@ -137,7 +145,10 @@ def main(argv=None):
     p.add_argument("--lr", type=float, default=None,
                    help="default: 0.001 for adam; for sgd 10 (cbow) or 2.5 (skip-gram), rates the timed runs "
                         "of docs/RESULTS.md (batch 100 to 2,000) took without diverging")
-    p.add_argument("--arm", choices=["scratchnlp", "book", "gensim"], help=argparse.SUPPRESS)   # child mode
+    p.add_argument("--batch-order", choices=["shuffled", "contiguous", "both"], default="shuffled",
+                   help="ours: random targets per batch (the book's Trainer), runs of consecutive targets "
+                        "(ch04.train --contiguous-batches), or both as two arms (default: %(default)s)")
+    p.add_argument("--arm", choices=["scratchnlp", "contiguous", "book", "gensim"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
     if args.iters is None:
         args.iters = max(1, TARGETS_PER_CALL // args.batch)
@@ -148,27 +159,30 @@ def main(argv=None):
               "--model", args.model] + (["--dynamic-window"] if args.dynamic_window else [])
     if args.lr:
         shared += ["--lr", str(args.lr)]
-    arms = {"scratchnlp": ("benchmarks.bench_word2vec", ["--arm", "scratchnlp"] + shared)}
+    ours_arms = {"shuffled": ["scratchnlp"], "contiguous": ["contiguous"], "both": ["scratchnlp", "contiguous"]}
+    arms = {arm: ("benchmarks.bench_word2vec", ["--arm", arm] + shared) for arm in ours_arms[args.batch_order]}
     if args.book_iters and args.model == "cbow":
         arms["book"] = ("benchmarks.bench_word2vec", ["--arm", "book"] + shared)
     if importlib.util.find_spec("gensim") is not None:
         arms["gensim"] = ("benchmarks.bench_word2vec", ["--arm", "gensim"] + shared)
     res = round_robin(arms, args.rounds, args.gap)
-    ours = median(res, "scratchnlp", "rate")
     print("%s%s, window %d, H %d, 5 negatives, batch %d, %s; each arm in its own process, %d rounds"
           % (args.model, " (dynamic window)" if args.dynamic_window else "", args.window, args.hidden, args.batch, args.optimizer, args.rounds))
-    versus_book = (" (= %.0fx the book's %.1fk quoted in the issue)" % (ours / BOOK_TARGETS_PER_S, BOOK_TARGETS_PER_S / 1e3)
-                   if args.model == "cbow" else "")
-    print("scratchnlp: median %8.0f targets/s, peak %4.0f MiB%s" % (ours, median(res, "scratchnlp", "rss_mb"), versus_book))
-    if "book" in res:
-        print("book-style: median %8.0f targets/s, peak %4.0f MiB; scratchnlp / book = %.1fx (median per round)"
-              % (median(res, "book", "rate"), median(res, "book", "rss_mb"), median_ratio(res, "book", "scratchnlp")))
-    if "gensim" in res:
-        per_round = round_ratios(res, "gensim", "scratchnlp")
-        print("gensim (1 worker): median %8.0f words/s, peak %4.0f MiB; scratchnlp / gensim = %.3f (median per round; "
-              "rounds %.3f-%.3f)" % (median(res, "gensim", "rate"), median(res, "gensim", "rss_mb"),
-                                     median_ratio(res, "gensim", "scratchnlp"), min(per_round), max(per_round)))
-    else:
+    labels = {"scratchnlp": "scratchnlp", "contiguous": "scratchnlp, contiguous batches"}
+    for arm in ours_arms[args.batch_order]:
+        ours = median(res, arm, "rate")
+        versus_book = (" (= %.0fx the book's %.1fk quoted in the issue)" % (ours / BOOK_TARGETS_PER_S, BOOK_TARGETS_PER_S / 1e3)
+                       if args.model == "cbow" else "")
+        print("%s: median %8.0f targets/s, peak %4.0f MiB%s" % (labels[arm], ours, median(res, arm, "rss_mb"), versus_book))
+        if "book" in res:
+            print("  / book-style (median %.0f targets/s, peak %.0f MiB) = %.1fx (median per round)"
+                  % (median(res, "book", "rate"), median(res, "book", "rss_mb"), median_ratio(res, "book", arm)))
+        if "gensim" in res:
+            per_round = round_ratios(res, "gensim", arm)
+            print("  / gensim, 1 worker (median %.0f words/s, peak %.0f MiB) = %.3f (median per round; rounds %.3f-%.3f)"
+                  % (median(res, "gensim", "rate"), median(res, "gensim", "rss_mb"),
+                     median_ratio(res, "gensim", arm), min(per_round), max(per_round)))
+    if "gensim" not in res:
         print("gensim not installed: no ceiling measured")
     return res
 

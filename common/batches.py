@@ -19,12 +19,19 @@ class ShuffledBatches:
     ``arrays`` is a tuple of arrays, or a function ``epoch -> tuple`` for data that
     changes every epoch (word2vec's subsampling). The last incomplete batch is dropped,
     as in the book's Trainer.
+
+    With ``contiguous``, every batch is a run of ``batch_size`` consecutive rows and only the
+    order of the batches is random (their boundaries move by a random offset every epoch; the
+    rows before the offset and after the last whole batch are left out of that epoch). This is
+    how word2vec's worker threads read their text: neighbouring targets share context words, so
+    a word2vec batch touches fewer distinct embedding rows and runs ~25% faster at batch 1,000.
     """
 
-    def __init__(self, arrays, batch_size, seed=0):
+    def __init__(self, arrays, batch_size, seed=0, contiguous=False):
         self._arrays = arrays
         self.batch_size = int(batch_size)
         self.seed = int(seed)
+        self.contiguous = bool(contiguous)
         self._cache = (None, None, None)
         if not callable(arrays):
             self._check(arrays)
@@ -42,7 +49,13 @@ class ShuffledBatches:
             arrays = self._arrays(epoch) if callable(self._arrays) else self._arrays
             if callable(self._arrays):
                 self._check(arrays)
-            order = numpy.random.default_rng([self.seed, epoch]).permutation(len(arrays[0]))
+            rng = numpy.random.default_rng([self.seed, epoch])
+            n, B = len(arrays[0]), self.batch_size
+            if self.contiguous:
+                offset = int(rng.integers(n % B + 1))
+                order = offset + B * rng.permutation(n // B)           # first row of every batch
+            else:
+                order = rng.permutation(n)
             self._cache = (epoch, arrays, order)
         return self._cache[1], self._cache[2]
 
@@ -52,12 +65,18 @@ class ShuffledBatches:
 
     def batch(self, epoch, it):
         arrays, order = self._epoch(epoch)
+        if self.contiguous:
+            start = int(order[it])
+            return tuple(a[start:start + self.batch_size] for a in arrays)
         rows = to_gpu(order[it * self.batch_size:(it + 1) * self.batch_size])
         return tuple(a.take(rows, axis=0) for a in arrays)      # take: 4x faster than a[rows] on 2-D rows
 
     def describe(self):
-        return {"kind": "shuffled", "batch_size": self.batch_size, "seed": self.seed,
-                "samples": None if callable(self._arrays) else len(self._arrays[0])}
+        out = {"kind": "shuffled", "batch_size": self.batch_size, "seed": self.seed,
+               "samples": None if callable(self._arrays) else len(self._arrays[0])}
+        if self.contiguous:                  # only when set: older checkpoints still match
+            out["contiguous"] = True
+        return out
 
 
 class BPTTBatches:

@@ -29,8 +29,9 @@ class Trainer:
         t.batches, t.max_grad, t.eval_interval = batches, max_grad, eval_interval
         t.fit(t.epoch + max_epoch)
 
-    def fit(self, x, t, max_epoch=10, batch_size=32, max_grad=None, eval_interval=20):
-        self._fit(ShuffledBatches((x, t), batch_size, self.seed), max_epoch, max_grad, eval_interval)
+    def fit(self, x, t, max_epoch=10, batch_size=32, max_grad=None, eval_interval=20, contiguous=False):
+        """contiguous: batches of consecutive rows in random order (see ``ShuffledBatches``)."""
+        self._fit(ShuffledBatches((x, t), batch_size, self.seed, contiguous), max_epoch, max_grad, eval_interval)
 
     @property
     def current_epoch(self):

@@ -32,6 +32,11 @@ def test_word2vec_benchmark_times_both_implementations():
     rates = bench_word2vec.time_scratchnlp(corpus, 50, iters=5, batch=10, window=2, hidden=8, optimizer="sgd",
                                            lr=1.0, repeats=1, model="skipgram", dynamic_window=True)
     assert rates[0] > 0
+    rates = bench_word2vec.time_scratchnlp(corpus, 50, iters=5, batch=10, window=2, hidden=8, optimizer="sgd",
+                                           lr=1.0, repeats=1, contiguous=True)
+    assert rates[0] > 0
+    with pytest.raises(SystemExit):
+        bench_word2vec.main(["--batch-order", "sorted"])
 
 
 def test_word2vec_benchmark_refuses_to_time_more_targets_than_the_corpus_has():

@@ -62,9 +62,10 @@ def test_seq2seq_resume_equals_an_uninterrupted_run(tmp_path):
 
 
 @needs_ptb
-def test_word2vec_resume_equals_an_uninterrupted_run(tmp_path):
+@pytest.mark.parametrize("order", [[], ["--contiguous-batches"]])
+def test_word2vec_resume_equals_an_uninterrupted_run(tmp_path, order):
     from ch04 import train
-    argv = ["--limit-tokens", "3000", "--hidden-size", "8", "--subsample", "1e-2", "--batch-size", "50"]
+    argv = ["--limit-tokens", "3000", "--hidden-size", "8", "--subsample", "1e-2", "--batch-size", "50"] + order
     assert_same_run(*split_run(train.main, argv, tmp_path))
 
 
