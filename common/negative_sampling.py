@@ -9,7 +9,7 @@ import numpy
 
 from common import functions
 from common.checks import check_ids
-from common.np import np, to_cpu, to_gpu
+from common.np import GPU, np, to_cpu, to_gpu
 from common.sparse import RowSparseGrad
 
 
@@ -45,10 +45,15 @@ class UnigramSampler:
     draws are served from a pool refilled a million at a time. The few draws
     that hit their target are redrawn together until none is left. Draws are
     with replacement across the K negatives of a row (as in word2vec).
+
+    Where the draws happen: on the CPU backend, NumPy's PCG64 generator on the host. With
+    ``on_device`` (the default on the GPU backend) the alias table and the pool live in the active
+    array module, every refill comes from a generator seeded by (seed, refill number), as
+    ``common.np.rand`` does for dropout, and the targets never leave the device.
     """
 
     def __init__(self, corpus, power=0.75, sample_size=5, vocab_size=None, seed=None, pool_size=1 << 20,
-                 counts=None):
+                 counts=None, on_device=GPU):
         if counts is None:
             corpus = to_cpu(corpus)
             vocab_size = vocab_size or int(corpus.max()) + 1
@@ -68,25 +73,53 @@ class UnigramSampler:
         self.sample_size = sample_size
         self.rng = numpy.random.default_rng(seed)
         self.pool_size = pool_size
-        self.pool = numpy.zeros(0, dtype=numpy.int64)
         self.pool_pos = 0
+        self._use_device(on_device)
+
+    def _use_device(self, on_device):
+        self.on_device = bool(on_device)
+        self.xp = np if self.on_device else numpy
+        if self.on_device:
+            self.device_seed = int(self.rng.integers(2 ** 31))   # the device stream's seed, from the host seed
+            self.refills = 0
+            self.device_tables = (to_gpu(self.accept), to_gpu(self.alias))
+        self.pool = self.xp.zeros(0, dtype=numpy.int64)
 
     def state_dict(self):
         """Random state and the unused pre-drawn pool: a resumed run draws the same negatives."""
-        return {"rng": self.rng.bit_generator.state, "pool": self.pool[self.pool_pos:].copy()}
+        pool = to_cpu(self.pool[self.pool_pos:]).copy()
+        if self.on_device:
+            return {"device_seed": self.device_seed, "refills": self.refills, "pool": pool}
+        return {"rng": self.rng.bit_generator.state, "pool": pool}
 
     def load_state_dict(self, state):
-        self.rng.bit_generator.state = state["rng"]
-        self.pool, self.pool_pos = numpy.asarray(state["pool"], dtype=numpy.int64), 0
+        """Continue from ``state_dict()`` output; the draws continue where they were made (host or device)."""
+        self._use_device("refills" in state)
+        if self.on_device:
+            self.device_seed, self.refills = int(state["device_seed"]), int(state["refills"])
+        else:
+            self.rng.bit_generator.state = state["rng"]
+        self.pool, self.pool_pos = self.xp.asarray(state["pool"], dtype=numpy.int64), 0
+
+    def _fresh_draws(self, size):
+        """size exact draws from word_p: a uniform word, kept with its accept probability, else its alias."""
+        if self.on_device:
+            accept, alias = self.device_tables
+            rng = np.random.RandomState((self.device_seed * 1000003 + self.refills) % 2 ** 32)
+            self.refills += 1
+            word = rng.randint(0, self.vocab_size, size)
+            keep = rng.random_sample(size) < accept[word]
+        else:
+            accept, alias = self.accept, self.alias
+            word = self.rng.integers(0, self.vocab_size, size)
+            keep = self.rng.random(size) < accept[word]
+        return self.xp.where(keep, word, alias[word]).astype(numpy.int64, copy=False)
 
     def _draw(self, n):
         """n independent draws, served from a pre-drawn pool (refilled in large batches)."""
         if self.pool_pos + n > len(self.pool):
-            size = max(n, self.pool_size)
-            word = self.rng.integers(0, self.vocab_size, size)
-            keep = self.rng.random(size) < self.accept[word]
-            fresh = numpy.where(keep, word, self.alias[word])
-            self.pool = numpy.concatenate([self.pool[self.pool_pos:], fresh])
+            fresh = self._fresh_draws(max(n, self.pool_size))
+            self.pool = self.xp.concatenate([self.pool[self.pool_pos:], fresh])
             self.pool_pos = 0
         out = self.pool[self.pool_pos:self.pool_pos + n]
         self.pool_pos += n
@@ -94,14 +127,14 @@ class UnigramSampler:
 
     def get_negative_sample(self, target):
         """target (N,) or (N, C) ids -> negatives (N, K) or (N, C, K), none equal to its target."""
-        target = to_cpu(target)[..., None]
+        target = (self.xp.asarray(target) if self.on_device else to_cpu(target))[..., None]
         shape = target.shape[:-1] + (self.sample_size,)
         neg = self._draw(math.prod(shape)).reshape(shape).copy()
         bad = neg == target
-        while bad.any():
+        while bool(bad.any()):
             neg[bad] = self._draw(int(bad.sum()))
             bad = neg == target
-        return to_gpu(neg)
+        return neg if self.on_device else to_gpu(neg)
 
 
 def alias_table(p):

@@ -96,6 +96,49 @@ def test_sampler_never_returns_the_target_and_is_seeded():
     assert many.shape == (2, 2, 2) and not (many == numpy.array([[1, 2], [3, 4]])[..., None]).any()
 
 
+@pytest.mark.parametrize("on_device", [False, True])
+def test_sampler_draws_follow_p_on_host_and_on_device(on_device):
+    """The device path (the GPU backend's default) runs here with NumPy standing in for CuPy."""
+    corpus = numpy.repeat(numpy.arange(3), [70, 29, 1])
+    sampler = UnigramSampler(corpus, 0.75, 2, seed=0, pool_size=4096, on_device=on_device)
+    assert sampler.on_device == on_device
+    neg = sampler.get_negative_sample(numpy.full(50000, 2))       # 25 refills of the pool
+    freq = numpy.bincount(neg.ravel(), minlength=3) / neg.size
+    numpy.testing.assert_allclose(freq[:2], sampler.word_p[:2] / sampler.word_p[:2].sum(), atol=0.01)
+    assert freq[2] == 0 and neg.dtype == numpy.int64
+    assert not numpy.array_equal(sampler._fresh_draws(1000), sampler._fresh_draws(1000))   # every refill is new
+
+
+@pytest.mark.parametrize("on_device", [False, True])
+def test_sampler_state_continues_the_same_draws(on_device):
+    corpus = numpy.array([0, 1, 2, 3, 4, 1, 2, 3])
+    target = numpy.array([1, 3, 0] * 30)
+    make = lambda seed: UnigramSampler(corpus, 0.75, 4, seed=seed, pool_size=100, on_device=on_device)
+    a = make(7)
+    a.get_negative_sample(target)
+    state = a.state_dict()
+    expected = [a.get_negative_sample(target) for _ in range(5)]           # crosses several refills
+    b = make(99)                                                          # another seed: the state decides
+    b.load_state_dict(state)
+    for want in expected:
+        got = b.get_negative_sample(target)
+        numpy.testing.assert_array_equal(got, want)
+        assert not (got == target[:, None]).any()
+    numpy.testing.assert_array_equal(make(7).get_negative_sample(target), make(7).get_negative_sample(target))
+    assert not numpy.array_equal(make(7).get_negative_sample(target), make(8).get_negative_sample(target))
+
+
+def test_sampler_state_says_where_its_draws_are_made():
+    corpus = numpy.array([0, 1, 2, 3, 4, 1, 2, 3])
+    device = UnigramSampler(corpus, 0.75, 4, seed=1, on_device=True)
+    host = UnigramSampler(corpus, 0.75, 4, seed=1)
+    assert "refills" in device.state_dict() and "rng" in host.state_dict()
+    host.load_state_dict(device.state_dict())                 # a run saved on the GPU continues its stream
+    assert host.on_device
+    target = numpy.arange(5)
+    numpy.testing.assert_array_equal(host.get_negative_sample(target), device.get_negative_sample(target))
+
+
 def test_cbow_learns_a_tiny_corpus():
     """Words used in the same contexts end up closer than unrelated words."""
     rng = numpy.random.default_rng(0)
