@@ -20,6 +20,7 @@ from ch07.seq2seq import Seq2seq
 from ch08.attention_seq2seq import AttentionSeq2seq
 from ch08.transformer_lm import TransformerLM
 from common.checkpoint import CheckpointError, load_model, read_checkpoint, save_checkpoint
+from common.negative_sampling import UnigramSampler
 from common.text import save_word_vectors
 
 R = numpy.random.default_rng(0)
@@ -71,6 +72,19 @@ def test_load_model_rebuilds_every_model(name, tmp_path):
     for p, q in zip(model.params, loaded.params):
         numpy.testing.assert_array_equal(p, q)
     assert loss(loaded, batch) == loss(model, batch)       # the sampler state travels too (word2vec)
+
+
+def test_a_device_sampler_state_travels_in_the_checkpoint(tmp_path):
+    """A word2vec model saved on the GPU backend keeps drawing the same negatives when loaded
+    (the device path, with NumPy standing in for CuPy)."""
+    make, batch_of = MODELS["CBOW"]
+    model, batch = make(), batch_of()
+    sampler = model.ns_loss.sampler
+    sampler.load_state_dict(UnigramSampler(CORPUS, vocab_size=V, seed=5, on_device=True).state_dict())
+    sampler.get_negative_sample(numpy.arange(10))                 # one refill made
+    loaded = load_model(save_checkpoint(str(tmp_path / "m.npz"), model))
+    assert loaded.ns_loss.sampler.on_device and loaded.ns_loss.sampler.refills == 1
+    assert loss(loaded, batch) == loss(model, batch)
 
 
 def test_parameters_are_stored_under_their_names(tmp_path):
