@@ -2,7 +2,7 @@
 
 Every measurement runs in a fresh process, so no arm inherits another's caches, allocator or
 spinning BLAS helper threads; before each call the harness sleeps an idle gap; the arms take
-turns round after round, and each ratio is taken within a round (the arms ran within seconds of
+turns round after round (in an order rotated every round), and each ratio is taken within a round (the arms ran within seconds of
 each other) before the median over rounds is reported. Each child also reports its peak resident
 memory (RSS).
 
@@ -52,13 +52,19 @@ def run_child(module, argv, timeout=1800):
                        % (module, " ".join(argv), out.returncode, out.stderr.strip()[-500:]))
 
 
-def round_robin(arms, rounds=5, gap=1.0, module=None):
+def round_order(names, r):
+    """The arms' order in round r: rotated by one every round, so no arm always runs first."""
+    k = r % len(names)
+    return names[k:] + names[:k]
+
+
+def round_robin(arms, rounds=5, gap=1.0, run=run_child):
     """arms: {name: (module, argv)}; returns {name: [report of round 1, 2, ...]}."""
     results = {name: [] for name in arms}
-    for _ in range(rounds):
-        for name, (mod, argv) in arms.items():
+    for r in range(rounds):
+        for name in round_order(list(arms), r):
             time.sleep(gap)
-            results[name].append(run_child(mod, argv))
+            results[name].append(run(*arms[name]))
     return results
 
 

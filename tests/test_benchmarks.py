@@ -93,6 +93,15 @@ def test_harness_runs_each_arm_in_its_own_process_and_reports_memory():
     assert median_ratio(res, "a", "b") > 0
 
 
+def test_round_robin_rotates_the_order_of_the_arms():
+    from benchmarks.harness import round_robin
+    calls = []
+    arms = {"a": ("m", ["1"]), "b": ("m", ["2"]), "c": ("m", ["3"])}
+    res = round_robin(arms, rounds=4, gap=0.0, run=lambda mod, argv: calls.append(argv[0]) or {"ms": len(calls)})
+    assert calls == list("123" "231" "312" "123")
+    assert [r["ms"] for r in res["a"]] == [1, 6, 8, 10]          # each arm keeps its own rounds in order
+
+
 def test_ratios_are_taken_within_each_round_and_their_median_reported():
     from benchmarks.harness import median_ratio, round_ratios
     res = {"a": [{"ms": 2.0}, {"ms": 9.0}, {"ms": 4.0}], "b": [{"ms": 1.0}, {"ms": 3.0}, {"ms": 8.0}]}
