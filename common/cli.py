@@ -2,7 +2,7 @@
 
 ``training_parser`` gives the options every training script shares (``--epochs
 --batch-size --lr --max-grad --seed --out-dir --resume --overwrite --dry-run
---eval-interval``), each with help text and its default shown, and values
+--eval-interval --save-minutes``), each with help text and its default shown, and values
 checked by argparse. ``start_training`` turns the parsed options into a seeded,
 ready ``RunDirectory`` (or none for ``--dry-run``) and, with ``--resume``, takes
 the run's settings from its checkpoint. ``main_guard`` maps the training
@@ -21,7 +21,7 @@ from common.run_dir import RunDirectory, RunExistsError
 from common.training import TrainingDiverged, TrainingInterrupted
 
 # options a resumed run may change; every other one is the checkpoint's
-RESUME_MAY_CHANGE = {"epochs", "resume", "out_dir", "overwrite", "dry_run", "eval_interval"}
+RESUME_MAY_CHANGE = {"epochs", "resume", "out_dir", "overwrite", "dry_run", "eval_interval", "save_minutes"}
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -75,6 +75,9 @@ def training_parser(module, doc, out_dir, epochs, batch_size, lr, max_grad=None,
                    help="continue the run saved in CHECKPOINT (its settings, position, lr and random states)")
     p.add_argument("--overwrite", action="store_true",
                    help="start a new run in an out-dir that holds a checkpoint (its checkpoints are replaced)")
+    p.add_argument("--save-minutes", type=positive_float, default=10.0,
+                   help="also save last.npz inside an epoch when this many minutes have passed since the last "
+                        "save, so a killed process loses at most that much")
     return p
 
 
@@ -152,6 +155,7 @@ def fit(training, args, run):
               % (args.resume, training.epoch, training.iteration, training.optimizer.lr))
     if run is not None:
         run.start({k: v for k, v in vars(args).items()}, resumed_from=args.resume)
+        training.save_minutes = args.save_minutes
     if args.dry_run:
         training.max_iterations = 2
     return training.fit(1 if args.dry_run else args.epochs)

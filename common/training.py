@@ -14,7 +14,10 @@ continues a run exactly as if it had never stopped:
 - the best score, the history, and the losses of the unfinished epoch.
 
 Ctrl-C or SIGTERM stops after the current iteration (or evaluation batch),
-saves ``last.npz`` and raises ``TrainingInterrupted``; a non-finite loss, or
+saves ``last.npz`` and raises ``TrainingInterrupted``. With ``save_minutes``,
+``last.npz`` is also written inside an epoch whenever that many minutes have
+passed since the last save, so a process killed outright (SIGKILL, the OOM
+killer, a lost machine) loses at most that much training. A non-finite loss, or
 one more than ``divergence_factor`` times the first iterations' mean, raises
 ``TrainingDiverged`` and saves nothing.
 """
@@ -78,17 +81,20 @@ class Training:
     report: 'loss' or 'perplexity', what the interval lines show.
     max_iterations: stop every epoch after this many iterations (dry runs).
     log_every: print the epoch summary line every this many epochs.
+    save_minutes: with ``run``, also save ``last.npz`` inside an epoch when this many minutes have
+        passed since the last save (None: only at the end of an epoch and on Ctrl-C).
     """
 
     def __init__(self, model, optimizer, batches, evaluator=None, max_grad=None, plateau_decay=None,
                  lr_schedule=None, run=None, extra=None, eval_interval=None, report="loss", verbose=True,
-                 divergence_factor=10.0, max_iterations=None, log_every=1):
+                 divergence_factor=10.0, max_iterations=None, log_every=1, save_minutes=None):
         self.model, self.optimizer, self.batches = model, optimizer, batches
         self.evaluator, self.max_grad = evaluator, max_grad
         self.plateau_decay, self.lr_schedule = plateau_decay, lr_schedule
         self.run, self.extra = run, extra
         self.eval_interval, self.report, self.verbose = eval_interval, report, verbose
         self.divergence_factor, self.max_iterations, self.log_every = divergence_factor, max_iterations, log_every
+        self.save_minutes = save_minutes
         self.stepper = Stepper(model, optimizer)
         self.epoch = 0                 # finished epochs
         self.iteration = 0             # finished iterations of the current epoch
@@ -101,12 +107,15 @@ class Training:
         self._first_losses = []
         self._target_epochs = None
         self._last_line = 0.0
+        self._segment_start = None     # when the running part of this epoch began (see _clock)
+        self._last_save = 0.0
 
     # --- running ----------------------------------------------------------------------------
 
     def fit(self, epochs):
         """Train until ``epochs`` epochs are finished in total; returns ``history``."""
         self._target_epochs = epochs
+        self._last_save = time.time()
         with stop_on_signals():
             while self.epoch < epochs:
                 self._run_epoch()
@@ -131,7 +140,7 @@ class Training:
             from tqdm import tqdm
 
             bar = tqdm(total=n, initial=self.iteration, desc="epoch %d" % (e + 1), leave=False)
-        start = time.time()
+        self._segment_start = time.time()
         try:
             for it in range(self.iteration, n):
                 check_stop()
@@ -140,20 +149,33 @@ class Training:
                 self.stepper.step(self.max_grad)
                 self._epoch_losses.append(loss)
                 self.iteration = it + 1
-                self._after_iteration(loss, e, it, n, start, bar)
+                self._after_iteration(loss, e, it, n, bar)
+                if self._save_due() and self.iteration < n:
+                    self._clock()
+                    self.save(self.run.last)
             if bar is not None:
                 bar.close()
             value = self.evaluator(self.model) if self.evaluator is not None else None
         except StopRequested as stop:
-            self._epoch_seconds += time.time() - start
+            self._clock()
             self._interrupted(str(stop), e, n)
         finally:
             if bar is not None:
                 bar.close()                          # closing twice is harmless; an exception must close it too
-        self._epoch_seconds += time.time() - start   # training and evaluation
+        self._clock()                                # training and evaluation
         self._finish_epoch(e, n, value)
 
-    def _after_iteration(self, loss, e, it, n, start, bar):
+    def _clock(self):
+        """Add the time since the last call (or the epoch's start) to this epoch's seconds."""
+        now = time.time()
+        self._epoch_seconds += now - self._segment_start
+        self._segment_start = now
+
+    def _save_due(self):
+        return (self.run is not None and self.save_minutes is not None
+                and time.time() - self._last_save >= 60.0 * self.save_minutes)
+
+    def _after_iteration(self, loss, e, it, n, bar):
         if bar is not None and (it + 1) % 10 == 0:
             bar.set_postfix({self.report: "%.2f" % self._shown(sum(self._epoch_losses[-10:]) / 10)})
         if self.eval_interval:
@@ -171,7 +193,7 @@ class Training:
             value = self._shown(sum(recent) / len(recent))
         if self.verbose and bar is None:
             self._last_line, self._line_from = time.time(), it + 1
-            spent = self._epoch_seconds + time.time() - start
+            spent = self._epoch_seconds + time.time() - self._segment_start
             per_it = spent / (it + 1)
             left_epoch = per_it * (n - it - 1)
             left_run = left_epoch + per_it * n * max(0, (self._target_epochs or e + 1) - e - 1)
@@ -254,6 +276,8 @@ class Training:
         }
 
     def save(self, path):
+        if path == getattr(self.run, "last", None):
+            self._last_save = time.time()
         return save_checkpoint(path, self.model, self.optimizer, training=self.state_dict(), extra=self.extra)
 
     def restore(self, path, check_batches=True):

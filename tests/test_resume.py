@@ -98,6 +98,100 @@ def test_interrupted_mid_epoch_then_resumed_equals_an_uninterrupted_run(tmp_path
     assert kinds == ["start", "interrupted", "start", "epoch", "epoch", "result"]
 
 
+class Killed(BaseException):
+    """Stands in for SIGKILL: nothing in the training loop catches it, so nothing is saved on the way out."""
+
+
+@needs_ptb
+def test_killed_mid_epoch_resumes_from_the_periodic_save_and_equals_an_uninterrupted_run(tmp_path, monkeypatch):
+    """With --save-minutes, last.npz follows the run inside an epoch; a process killed outright in
+    epoch 2 resumes from there and finishes the same run, bit for bit."""
+    from ch06 import train_rnnlm
+    import common.training
+    argv = ["--model", "better", "--limit-tokens", "8000", "--hidden-size", "8", "--wordvec-size", "8",
+            "--dropout", "0.3", "--epochs", "2"]
+    full, killed = str(tmp_path / "full"), str(tmp_path / "killed")
+    train_rnnlm.main(argv + ["--out-dir", full])
+    calls = []
+
+    def killed_in_epoch_two():                 # 11 iterations an epoch: call 18 is epoch 2's 7th
+        calls.append(1)
+        if len(calls) == 18:
+            raise Killed()
+
+    monkeypatch.setattr(common.training, "check_stop", killed_in_epoch_two)
+    with pytest.raises(Killed):
+        train_rnnlm.main(argv + ["--out-dir", killed, "--save-minutes", "1e-9"])
+    monkeypatch.undo()
+    state = read_checkpoint(os.path.join(killed, "last.npz")).section("training")
+    assert (state["epoch"], state["iteration"]) == (1, 6)
+    train_rnnlm.main(["--resume", os.path.join(killed, "last.npz")])
+    assert_same_run(full, killed)
+    kinds = [json.loads(line)["kind"] for line in open(os.path.join(killed, "record.jsonl"))]
+    assert kinds == ["start", "epoch", "start", "epoch", "result"]
+
+
+class FakeClock:
+    """``time`` for common.training: 30 s pass at every iteration (every check_stop call)."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def time(self):
+        return self.now
+
+    def tick(self):
+        self.now += 30.0
+
+
+@needs_ptb
+def test_periodic_saves_follow_the_minutes_since_the_last_save(tmp_path, monkeypatch):
+    from ch06 import train_rnnlm
+    import common.training
+    clock, saved = FakeClock(), []
+    real_save = common.training.save_checkpoint
+
+    def recording_save(path, *args, training, **kwargs):
+        saved.append((os.path.basename(path), training["epoch"], training["iteration"]))
+        return real_save(path, *args, training=training, **kwargs)
+
+    monkeypatch.setattr(common.training, "time", clock)
+    monkeypatch.setattr(common.training, "check_stop", clock.tick)
+    monkeypatch.setattr(common.training, "save_checkpoint", recording_save)
+    train_rnnlm.main(["--limit-tokens", "8000", "--hidden-size", "8", "--wordvec-size", "8", "--epochs", "2",
+                      "--save-minutes", "1.5", "--out-dir", str(tmp_path)])
+    mid_epoch = [(e, i) for name, e, i in saved if name == "last.npz" and i > 0]
+    # every 3 iterations (90 s); the clock restarts at each epoch's save; never at an epoch's last iteration
+    assert mid_epoch == [(0, 3), (0, 6), (0, 9), (1, 3), (1, 6), (1, 9)]
+    assert ("best.npz", 1, 0) in saved and ("last.npz", 2, 0) in saved
+
+
+@needs_ptb
+def test_sigkill_loses_at_most_the_minutes_since_the_last_save(tmp_path):
+    """A real process killed with SIGKILL (no handler runs) leaves a valid mid-epoch last.npz that
+    resumes to the same weights as a run that was never killed."""
+    from ch06 import train_rnnlm
+    argv = ["--model", "lstm", "--limit-tokens", "30000", "--hidden-size", "8", "--wordvec-size", "8",
+            "--epochs", "1", "--eval-interval", "1"]
+    full, killed = str(tmp_path / "full"), str(tmp_path / "killed")
+    train_rnnlm.main(argv + ["--out-dir", full])
+    proc = subprocess.Popen([sys.executable, "-m", "ch06.train_rnnlm"] + argv + ["--out-dir", killed,
+                                                                                "--save-minutes", "1e-9"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if "iter 5 /" in proc.stdout.readline():
+            break
+    proc.kill()
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    state = read_checkpoint(os.path.join(killed, "last.npz")).section("training")
+    # iteration 5's line is printed just before its save: the kill can land between the two
+    assert state["epoch"] == 0 and 4 <= state["iteration"] < 42      # 42 iterations an epoch
+    train_rnnlm.main(["--resume", os.path.join(killed, "last.npz")])
+    assert_same_run(full, killed)
+
+
 @needs_ptb
 def test_ctrl_c_saves_prints_how_to_resume_and_exits_130(tmp_path):
     out = str(tmp_path / "run")
