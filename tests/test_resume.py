@@ -69,33 +69,45 @@ def test_word2vec_resume_equals_an_uninterrupted_run(tmp_path, order):
     assert_same_run(*split_run(train.main, argv, tmp_path))
 
 
+SMALL_BETTER = ["--model", "better", "--limit-tokens", "8000", "--hidden-size", "8", "--wordvec-size", "8",
+                "--dropout", "0.3", "--epochs", "2"]          # 11 iterations an epoch
+
+
+def stop_at_call(monkeypatch, n, error):
+    """Make the training loop's check_stop raise ``error`` at its n-th call (the top of the n-th iteration)."""
+    import common.training
+    calls = []
+
+    def check_stop():
+        calls.append(1)
+        if len(calls) == n:
+            raise error
+
+    monkeypatch.setattr(common.training, "check_stop", check_stop)
+
+
+def resume_and_compare(full, stopped, position):
+    """last.npz of ``stopped`` holds ``position``; resumed, it ends as the ``full`` run did. Returns the record kinds."""
+    from ch06 import train_rnnlm
+    state = read_checkpoint(os.path.join(stopped, "last.npz")).section("training")
+    assert (state["epoch"], state["iteration"]) == position
+    train_rnnlm.main(["--resume", os.path.join(stopped, "last.npz")])
+    assert_same_run(full, stopped)
+    return [json.loads(line)["kind"] for line in open(os.path.join(stopped, "record.jsonl"))]
+
+
 @needs_ptb
 def test_interrupted_mid_epoch_then_resumed_equals_an_uninterrupted_run(tmp_path, monkeypatch):
     """A stop request after iteration 7 of epoch 1 saves last.npz there; resuming finishes the same run."""
     from ch06 import train_rnnlm
-    import common.training
-    argv = ["--model", "better", "--limit-tokens", "8000", "--hidden-size", "8", "--wordvec-size", "8",
-            "--dropout", "0.3", "--epochs", "2"]
     full, half = str(tmp_path / "full"), str(tmp_path / "half")
-    train_rnnlm.main(argv + ["--out-dir", full])
-    calls = []
-
-    def stop_after_seven():
-        calls.append(1)
-        if len(calls) == 8:
-            raise StopRequested("SIGINT")
-
-    monkeypatch.setattr(common.training, "check_stop", stop_after_seven)
+    train_rnnlm.main(SMALL_BETTER + ["--out-dir", full])
+    stop_at_call(monkeypatch, 8, StopRequested("SIGINT"))
     with pytest.raises(TrainingInterrupted, match=r"SIGINT at epoch 1, iteration 7 of 11: saved .*last.npz; "
                                                   r"continue with: python -m ch06.train_rnnlm --resume"):
-        train_rnnlm.main(argv + ["--out-dir", half])
+        train_rnnlm.main(SMALL_BETTER + ["--out-dir", half])
     monkeypatch.undo()
-    state = read_checkpoint(os.path.join(half, "last.npz")).section("training")
-    assert (state["epoch"], state["iteration"]) == (0, 7)
-    train_rnnlm.main(["--resume", os.path.join(half, "last.npz")])
-    assert_same_run(full, half)
-    kinds = [json.loads(line)["kind"] for line in open(os.path.join(half, "record.jsonl"))]
-    assert kinds == ["start", "interrupted", "start", "epoch", "epoch", "result"]
+    assert resume_and_compare(full, half, (0, 7)) == ["start", "interrupted", "start", "epoch", "epoch", "result"]
 
 
 class Killed(BaseException):
@@ -107,28 +119,13 @@ def test_killed_mid_epoch_resumes_from_the_periodic_save_and_equals_an_uninterru
     """With --save-minutes, last.npz follows the run inside an epoch; a process killed outright in
     epoch 2 resumes from there and finishes the same run, bit for bit."""
     from ch06 import train_rnnlm
-    import common.training
-    argv = ["--model", "better", "--limit-tokens", "8000", "--hidden-size", "8", "--wordvec-size", "8",
-            "--dropout", "0.3", "--epochs", "2"]
     full, killed = str(tmp_path / "full"), str(tmp_path / "killed")
-    train_rnnlm.main(argv + ["--out-dir", full])
-    calls = []
-
-    def killed_in_epoch_two():                 # 11 iterations an epoch: call 18 is epoch 2's 7th
-        calls.append(1)
-        if len(calls) == 18:
-            raise Killed()
-
-    monkeypatch.setattr(common.training, "check_stop", killed_in_epoch_two)
+    train_rnnlm.main(SMALL_BETTER + ["--out-dir", full])
+    stop_at_call(monkeypatch, 18, Killed())                  # the top of epoch 2's 7th iteration
     with pytest.raises(Killed):
-        train_rnnlm.main(argv + ["--out-dir", killed, "--save-minutes", "1e-9"])
+        train_rnnlm.main(SMALL_BETTER + ["--out-dir", killed, "--save-minutes", "1e-9"])
     monkeypatch.undo()
-    state = read_checkpoint(os.path.join(killed, "last.npz")).section("training")
-    assert (state["epoch"], state["iteration"]) == (1, 6)
-    train_rnnlm.main(["--resume", os.path.join(killed, "last.npz")])
-    assert_same_run(full, killed)
-    kinds = [json.loads(line)["kind"] for line in open(os.path.join(killed, "record.jsonl"))]
-    assert kinds == ["start", "epoch", "start", "epoch", "result"]
+    assert resume_and_compare(full, killed, (1, 6)) == ["start", "epoch", "start", "epoch", "result"]
 
 
 class FakeClock:
