@@ -120,10 +120,11 @@ class BPTTBatches:
 class LengthBucketedBatches:
     """Right-padded sequences in batches of similar length, shuffled every epoch.
 
-    ids (N, T_max), lengths (N,), labels (N,): each epoch is shuffled, then sorted by
-    length inside windows of 50 batches, so little padding is read; a batch is
-    ``(ids[rows, :T], lengths[rows], labels[rows])`` with T its longest length.
-    Every sample is used once per epoch (the last batch of a window may be smaller).
+    ids (N, T_max), lengths (N,), labels (N,): each epoch the samples are shuffled, sorted by
+    length inside windows of 50 batches and cut into batches, so little padding is read; then the
+    batches themselves are shuffled, so lengths do not come in rising order (torchtext's bucket
+    iterator does the same). A batch is ``(ids[rows, :T], lengths[rows], labels[rows])`` with T
+    its longest length. Every sample is used once per epoch (the last batch of a window may be smaller).
     """
 
     def __init__(self, ids, lengths, labels, batch_size, seed=0, window=50):
@@ -134,14 +135,15 @@ class LengthBucketedBatches:
 
     def _batches(self, epoch):
         if self._cache[0] != epoch:
-            order = numpy.random.default_rng([self.seed, epoch]).permutation(len(self.host_lengths))
+            rng = numpy.random.default_rng([self.seed, epoch])
+            order = rng.permutation(len(self.host_lengths))
             span = self.batch_size * self.window
             batches = []
             for s in range(0, len(order), span):
                 chunk = order[s:s + span]
                 chunk = chunk[numpy.argsort(self.host_lengths[chunk], kind="stable")]
                 batches += [chunk[b:b + self.batch_size] for b in range(0, len(chunk), self.batch_size)]
-            self._cache = (epoch, batches)
+            self._cache = (epoch, [batches[i] for i in rng.permutation(len(batches))])
         return self._cache[1]
 
     def iterations(self, epoch):

@@ -103,6 +103,20 @@ def test_length_bucketed_batches_cover_every_sample_once():
     assert sorted(seen) == list(range(7))
 
 
+def test_length_bucketed_batches_hold_similar_lengths_in_shuffled_order():
+    lengths = numpy.arange(1, 31)                                 # 30 distinct lengths: one window
+    ids = numpy.zeros((30, 30), int)
+    source = LengthBucketedBatches(ids, lengths, numpy.arange(30), batch_size=3, seed=0)
+    for epoch in range(3):
+        longest = []
+        for it in range(source.iterations(epoch)):
+            _, ls, _ = source.batch(epoch, it)
+            assert ls.max() - ls.min() == 2                       # three neighbours in length order
+            longest.append(int(ls.max()))
+        assert sorted(longest) == list(range(3, 31, 3))
+        assert longest != sorted(longest)                         # the batches are not in length order
+
+
 def test_plateau_decay_and_best_checkpoint(tmp_path):
     model = Rnnlm(vocab_size=20, wordvec_size=4, hidden_size=4)
     optimizer = SGD(1.0)
