@@ -152,7 +152,7 @@ class Training:
                 self._after_iteration(loss, e, it, n, bar)
                 if self._save_due() and self.iteration < n:
                     self._clock()
-                    self.save(self.run.last)
+                    self._save_last()
             if bar is not None:
                 bar.close()
             value = self.evaluator(self.model) if self.evaluator is not None else None
@@ -242,7 +242,7 @@ class Training:
             self.run.append(record)
             if improved:
                 self.save(self.run.best)
-            self.save(self.run.last)
+            self._save_last()
 
     def _diverged(self, what, e, it):
         message = ("the run diverged at epoch %d, iteration %d (lr %g): %s. Nothing from this epoch was saved; "
@@ -256,7 +256,7 @@ class Training:
         path = None
         where = "epoch %d, iteration %d of %d" % (e + 1, self.iteration, n)
         if self.run is not None:
-            path = self.save(self.run.last)
+            path = self._save_last()
             self.run.append({"kind": "interrupted", "epoch": e + 1, "iteration": self.iteration, "signal": signal_name})
             message = "%s at %s: saved %s; continue with: %s" % (signal_name, where, path, self.run.resume_hint())
         else:
@@ -276,9 +276,12 @@ class Training:
         }
 
     def save(self, path):
-        if path == getattr(self.run, "last", None):
-            self._last_save = time.time()
         return save_checkpoint(path, self.model, self.optimizer, training=self.state_dict(), extra=self.extra)
+
+    def _save_last(self):
+        """Save the run's last.npz; ``save_minutes`` counts from here."""
+        self._last_save = time.time()
+        return self.save(self.run.last)
 
     def restore(self, path, check_batches=True):
         """Continue from a checkpoint written by ``save``: weights, optimizer, position, random states.
