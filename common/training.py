@@ -21,6 +21,7 @@ killer, a lost machine) loses at most that much training. A non-finite loss, or
 one more than ``divergence_factor`` times the first iterations' mean, raises
 ``TrainingDiverged`` and saves nothing.
 """
+import collections
 import math
 import time
 
@@ -31,6 +32,7 @@ from common.progress import StopRequested, check_stop, format_seconds, stop_on_s
 
 FIRST_LOSSES = 10       # iterations whose mean loss is the reference for divergence
 PROGRESS_SECONDS = 10.0  # without eval_interval, a progress line at most this often
+PACE_LINES = 5          # the time left is estimated from the pace over this many progress lines
 
 
 class TrainingInterrupted(Exception):
@@ -136,6 +138,9 @@ class Training:
             self.model.train()                       # evaluation may have left it in eval mode
         bar = None
         self._last_line, self._line_from = time.time(), self.iteration
+        # (time, iteration) at the last progress lines: a pause (a suspended machine, SIGSTOP) or a
+        # change of speed leaves the estimate of the time left after PACE_LINES lines
+        self._pace = collections.deque([(self._last_line, self.iteration)], maxlen=PACE_LINES + 1)
         if self.verbose and use_bar() and self.iteration < n:
             from tqdm import tqdm
 
@@ -192,9 +197,12 @@ class Training:
             recent = self._epoch_losses[self._line_from:]
             value = self._shown(sum(recent) / len(recent))
         if self.verbose and bar is None:
-            self._last_line, self._line_from = time.time(), it + 1
-            spent = self._epoch_seconds + time.time() - self._segment_start
-            per_it = spent / (it + 1)
+            now = time.time()
+            self._last_line, self._line_from = now, it + 1
+            spent = self._epoch_seconds + now - self._segment_start
+            self._pace.append((now, it + 1))
+            then, done_then = self._pace[0]
+            per_it = (now - then) / (it + 1 - done_then)
             left_epoch = per_it * (n - it - 1)
             left_run = left_epoch + per_it * n * max(0, (self._target_epochs or e + 1) - e - 1)
             print("| epoch %d | iter %d / %d | time %d[s] | left %s (run %s) | %s %.2f"

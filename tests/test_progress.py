@@ -1,4 +1,6 @@
 """Progress with the time left, in every long loop; a stop request ends loops at a safe point."""
+import types
+
 import numpy
 import pytest
 
@@ -88,3 +90,26 @@ def test_perplexity_never_overflows():
     from common.evaluation import perplexity
     assert perplexity(2.0) == pytest.approx(numpy.exp(2.0))
     assert perplexity(1e6) == float("inf")
+
+
+def test_time_left_follows_the_recent_pace_after_a_pause(capsys, monkeypatch):
+    """A 1,000 s pause in iteration 4 (a suspended machine) stops counting once PACE_LINES lines have passed."""
+    clock = [0.0]
+    monkeypatch.setattr(training_module, "time", types.SimpleNamespace(time=lambda: clock[0]))
+    monkeypatch.setattr(training_module, "PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(training_module, "use_bar", lambda: False)
+    model = Rnnlm(20, 4, 4)
+    forward = model.forward
+
+    def one_second_each(*args):
+        clock[0] += 1000.0 if clock[0] == 3.0 else 1.0
+        return forward(*args)
+
+    model.forward = one_second_each
+    corpus = numpy.random.default_rng(0).integers(0, 20, 200)
+    Training(model, SGD(0.1), BPTTBatches(corpus[:-1], corpus[1:], 2, 5)).fit(2)
+    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("| epoch 1 | iter")]
+    left = {int(l.split()[5]): l.split("| left ")[1].split(" |")[0] for l in lines}      # iteration -> "left (run)"
+    assert left[4] == "1h02m (run 2h22m)"      # the pause is in the window: 1,003 s for 4 iterations
+    assert left[9] == "10s (run 29s)"          # 1 s per iteration again: 10 of 19 left, then one epoch of 19
+    assert left[18] == "1s (run 20s)"
