@@ -240,7 +240,7 @@ class TimeLSTM(TimeRecurrent):
     four activations in one ``tanh`` over the whole (N, 4H) row, since
     sigmoid(a) = 0.5 tanh(0.5 a) + 0.5: the same operations in the same order as the equations,
     so the results are bit for bit those of ``common.functions.sigmoid`` and ``np.tanh``, in
-    fewer and larger array calls (BetterRnnlm's step about 2% faster, Rnnlm's 2-8%).
+    fewer and larger array calls (BetterRnnlm's training step 1-3% faster, Rnnlm's 2-8%).
     """
 
     n_gates = 4
