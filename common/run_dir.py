@@ -9,8 +9,13 @@
 A new run refuses a folder that already holds a checkpoint unless it resumes
 from it or is told to ``overwrite``. The record is only ever appended to (a
 new run adds a ``start`` line), and every file is replaced atomically.
+
+``python -m common.run_dir runs/better`` prints a run's record as a Markdown table: one row per
+epoch (train and validation numbers, lr, seconds), its starts, stops and result.
 """
+import argparse
 import json
+import math
 import os
 import platform
 import time
@@ -89,3 +94,68 @@ class RunDirectory:
 
     def resume_hint(self):
         return ("%s --resume %s" % (self.command, self.last)).strip()
+
+
+HIGHER_IS_BETTER = {"perplexity": False, "accuracy": True}     # the evaluators' names (common.evaluation)
+
+
+def summary(records):
+    """The latest run in ``records`` (from its last fresh start) as Markdown lines."""
+    fresh = [i for i, r in enumerate(records) if r.get("kind") == "start" and not r.get("resumed_from")]
+    run = records[fresh[-1]:] if fresh else records
+    epochs = [r for r in run if r.get("kind") == "epoch"]
+    lines = []
+    starts = [r for r in run if r.get("kind") == "start"]
+    if starts:
+        lines.append("%s (%s), started %s, resumed %d times"
+                     % (starts[0].get("command") or "a run", starts[0].get("machine", "?"), starts[0]["time"],
+                        len(starts) - 1))
+    if len(fresh) > 1:
+        lines.append("earlier runs in this record, not shown: %d" % (len(fresh) - 1))
+    metric = next((r.get("metric") for r in epochs if r.get("metric")), None)
+    perplexity = metric == "perplexity"
+    lines += ["", "| epoch | train %s | valid %s | lr | seconds | finished |" % (
+        "perplexity" if perplexity else "loss", metric or "-"), "|---|---|---|---|---|---|"]
+    best = None
+    for r in epochs:
+        valid = r.get("valid")
+        if valid is not None and (best is None or (valid > best["valid"] if HIGHER_IS_BETTER.get(metric, False)
+                                                   else valid < best["valid"])):
+            best = r
+        train = r["train_loss"]
+        number = "%.2f" if perplexity else "%.4g"
+        lines.append("| %d | %s | %s | %g | %s | %s |" % (
+            r["epoch"], number % (math.exp(min(train, 709.0)) if perplexity else train),
+            "-" if valid is None else number % valid, r["lr"], "{:,}".format(round(r["seconds"])), r["time"]))
+    lines.append("")
+    if epochs:
+        seconds = sorted(r["seconds"] for r in epochs)
+        lines.append("%d epochs, %s s each (median %s)" % (len(epochs), "-".join("{:,}".format(round(s))
+                     for s in (seconds[0], seconds[-1])), "{:,}".format(round(seconds[len(seconds) // 2]))))
+    if best is not None:
+        lines.append("best: epoch %d, valid %s %.4g" % (best["epoch"], metric, best["valid"]))
+    for r in run:
+        if r.get("kind") == "interrupted":
+            lines.append("interrupted: %s at epoch %d, iteration %d (%s)"
+                         % (r.get("signal", "?"), r["epoch"], r["iteration"], r["time"]))
+        elif r.get("kind") in ("diverged", "result"):
+            shown = {k: v for k, v in r.items() if k not in ("kind", "time") and not isinstance(v, (list, dict))}
+            lines.append("%s: %s (%s)" % (r["kind"], ", ".join("%s %s" % kv for kv in shown.items()), r["time"]))
+    return lines
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m common.run_dir",
+                                description="Print a training run's record (record.jsonl) as a Markdown table.")
+    p.add_argument("run_dir", help="the run's --out-dir, e.g. runs/better")
+    args = p.parse_args(argv)
+    path = os.path.join(args.run_dir, "record.jsonl")
+    if not os.path.isfile(path):
+        raise SystemExit("no record in %s: expected %s (the --out-dir of a training script)" % (args.run_dir, path))
+    with open(path) as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    print("\n".join(summary(records)))
+
+
+if __name__ == "__main__":
+    main()

@@ -157,3 +157,36 @@ def test_an_exploding_loss_stops_the_run():
     training = Training(rec, SGD(1e6), ShuffledBatches((numpy.zeros((8, 1)), numpy.zeros(8)), 1), verbose=False)
     with pytest.raises(TrainingDiverged, match="more than 10 times the first iterations"):
         training.fit(1)
+
+
+def test_a_runs_record_reads_back_as_a_table(tmp_path, capsys):
+    from common.run_dir import main, summary
+
+    def fit(run, scores, epochs):
+        evaluator = lambda m: next(scores)                          # noqa: E731
+        evaluator.name, evaluator.higher_is_better = "perplexity", False
+        corpus = numpy.random.default_rng(0).integers(0, 20, 400)
+        Training(Rnnlm(20, 4, 4), SGD(1.0), BPTTBatches(corpus[:-1], corpus[1:], 2, 5), evaluator=evaluator,
+                 plateau_decay=4.0, run=run, verbose=False).fit(epochs)
+
+    run = RunDirectory(tmp_path / "run", command="python -m ch06.train_rnnlm")
+    run.start({"epochs": 3})
+    fit(run, iter([50.0, 40.0, 45.0]), 3)
+    run.append({"kind": "result", "test_perplexity": 41.5, "loss_curve": [1.0, 2.0]})
+    lines = summary(run.records())
+    assert lines[0].startswith("python -m ch06.train_rnnlm (") and lines[0].endswith("resumed 0 times")
+    rows = [l for l in lines if l.startswith("| ") and not l.startswith("| epoch")]
+    assert [r.split(" | ")[0] for r in rows] == ["| 1", "| 2", "| 3"]
+    assert [r.split(" | ")[2:4] for r in rows] == [["50.00", "1"], ["40.00", "1"], ["45.00", "1"]]
+    assert "best: epoch 2, valid perplexity 40" in lines
+    assert any(l.startswith("result: test_perplexity 41.5 (") for l in lines)
+    assert "loss_curve" not in "\n".join(lines)
+
+    RunDirectory(tmp_path / "run", overwrite=True).start({"epochs": 1})        # a new run in the same folder
+    fit(RunDirectory(tmp_path / "run", resuming=True), iter([60.0]), 1)
+    main([str(tmp_path / "run")])
+    out = capsys.readouterr().out
+    assert "earlier runs in this record, not shown: 1" in out and "| 1 |" in out and "| 2 |" not in out
+    assert "best: epoch 1, valid perplexity 60" in out and "result" not in out
+    with pytest.raises(SystemExit, match="no record in"):
+        main([str(tmp_path / "elsewhere")])
