@@ -152,8 +152,15 @@ def main(argv=None):
     path = os.path.join(args.run_dir, "record.jsonl")
     if not os.path.isfile(path):
         raise SystemExit("no record in %s: expected %s (the --out-dir of a training script)" % (args.run_dir, path))
+    records = []
     with open(path) as f:
-        records = [json.loads(line) for line in f if line.strip()]
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError as error:
+                raise SystemExit("%s, line %d, is not a JSON record (%s)" % (path, number, error))
     print("\n".join(summary(records)))
 
 

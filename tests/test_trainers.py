@@ -190,3 +190,7 @@ def test_a_runs_record_reads_back_as_a_table(tmp_path, capsys):
     assert "best: epoch 1, valid perplexity 60" in out and "result" not in out
     with pytest.raises(SystemExit, match="no record in"):
         main([str(tmp_path / "elsewhere")])
+    with open(tmp_path / "run" / "record.jsonl", "a") as f:
+        f.write("{not json\n")
+    with pytest.raises(SystemExit, match=r"record.jsonl, line 8, is not a JSON record"):
+        main([str(tmp_path / "run")])
