@@ -240,3 +240,34 @@ def test_a_run_saved_before_the_restructuring_loads_and_resumes(tmp_path):
     shutil.copy(FIXTURE, tmp_path / "last.npz")
     accs = train_seq2seq.main(["--resume", str(tmp_path / "last.npz"), "--epochs", "2"])
     assert len(accs) == 2
+
+
+def test_the_books_save_params_and_load_params_default_to_the_class_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    model = Rnnlm(V, 4, 5)
+    model.save_params()                                   # the book's call: <ClassName>.npz in the working folder
+    assert os.listdir(tmp_path) == ["Rnnlm.npz"]
+    other = Rnnlm(V, 4, 5, rng=numpy.random.default_rng(7))
+    assert not numpy.array_equal(other.params[0], model.params[0])
+    other.load_params()
+    assert all(numpy.array_equal(a, b) for a, b in zip(other.params, model.params))
+
+
+def test_constructor_arguments_are_remembered_through_keyword_and_positional_catch_alls(tmp_path):
+    from common.base_model import BaseModel
+    from common.layers import Affine
+
+    class Keywords(BaseModel):
+        def __init__(self, n_in, **options):
+            self.layer = Affine(numpy.zeros((n_in, options.get("n_out", 2)), "f"), numpy.zeros(options.get("n_out", 2), "f"))
+            self.params, self.grads = self.layer.params, self.layer.grads
+
+    class Positional(Keywords):
+        def __init__(self, *sizes):
+            super().__init__(sizes[0])
+
+    assert Keywords(3, n_out=4).config() == {"n_in": 3, "n_out": 4}       # **options are spread out
+    with pytest.raises(CheckpointError, match=r"Positional cannot describe its constructor arguments \(it takes \*args\)"):
+        Positional(3).config()
+    with pytest.raises(TypeError, match="n_in"):
+        Keywords()                                        # a wrong call is reported by __init__ itself
