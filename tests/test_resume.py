@@ -302,3 +302,16 @@ def test_missing_data_and_bad_checkpoints_are_one_line_errors(tmp_path):
     out = subprocess.run([sys.executable, "-m", "ch04.eval", str(tmp_path / "bad.npz")], cwd=ROOT, capture_output=True,
                          text=True)
     assert out.returncode == 1 and "Traceback" not in out.stderr and "is not a word-vector file" in out.stderr
+
+
+def test_resume_from_a_weights_only_file_or_a_missing_one_is_a_usage_error(tmp_path, capsys):
+    from ch06 import train_rnnlm
+    from ch06.rnnlm import Rnnlm
+    weights = str(tmp_path / "weights.npz")
+    Rnnlm(20, 4, 4).save_params(weights)                 # the book's save: weights, no run settings
+    for path, message in ((weights, "holds no run settings to resume"), (str(tmp_path / "nope.npz"), "nope.npz")):
+        with pytest.raises(SystemExit) as exit_info:
+            train_rnnlm.main(["--resume", path])
+        assert exit_info.value.code == 2
+        assert message in capsys.readouterr().err
+    assert os.listdir(tmp_path) == ["weights.npz"]        # nothing was written
