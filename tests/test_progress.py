@@ -113,3 +113,29 @@ def test_time_left_follows_the_recent_pace_after_a_pause(capsys, monkeypatch):
     assert left[4] == "1h02m (run 2h22m)"      # the pause is in the window: 1,003 s for 4 iterations
     assert left[9] == "10s (run 29s)"          # 1 s per iteration again: 10 of 19 left, then one epoch of 19
     assert left[18] == "1s (run 20s)"
+
+
+def test_the_first_ctrl_c_asks_for_a_stop_and_the_second_aborts_at_once(capsys):
+    import os
+    import signal
+    import time
+    from common.progress import stop_on_signals, stop_requested
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    with stop_on_signals():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)                                   # the handler runs at the next bytecode boundary
+        assert stop_requested()
+        with pytest.raises(StopRequested, match="SIGINT"):
+            progress_module.check_stop()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+    assert not stop_requested()
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before   # handlers restored
+    assert "SIGINT: stopping at the next safe point to save a checkpoint" in capsys.readouterr().err
+    with stop_on_signals():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+        with pytest.raises(StopRequested, match="SIGTERM"):
+            progress_module.check_stop()
