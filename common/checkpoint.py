@@ -271,7 +271,7 @@ def read_checkpoint(path):
         return Checkpoint(path, {"version": 1, "v1": json.loads(str(arrays.pop("meta")))}, arrays)
     if "word_vecs" in arrays:
         raise CheckpointError("%s holds word vectors, not a model checkpoint: read it with "
-                              "common.vectors_io.load_word_vectors" % path)
+                              "common.text.load_word_vectors" % path)
     raise CheckpointError("%s is an .npz archive but not a ScratchNLP checkpoint (it holds %s)"
                           % (path, ", ".join(sorted(arrays)[:5]) or "nothing"))
 

@@ -69,3 +69,32 @@ def test_speed_only_modules_say_so_first():
     for name in ("sparse.py", "parallel.py"):
         first = open(os.path.join(ROOT, "common", name)).readline()
         assert first.startswith('"""Speed only'), name
+
+
+def test_every_dotted_name_of_the_project_in_code_and_docs_exists():
+    """``common.text.load_word_vectors`` in a message or a README must name something that imports: names
+    go stale when modules move, and a user who follows one gets an ImportError."""
+    import importlib
+    import re
+    import subprocess
+
+    try:
+        files = subprocess.run(["git", "ls-files", "*.py", "*.md", "*.ipynb"], cwd=ROOT, capture_output=True,
+                               text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout: the tracked files are unknown")
+    dotted = re.compile(r"(?<![\w/.])((?:common|dataset|benchmarks|%s)(?:\.[A-Za-z_]\w*)+)" % "|".join(CHAPTERS))
+    stale = set()
+    for name in sorted({m for f in files for m in dotted.findall(open(os.path.join(ROOT, f)).read())}):
+        parts = name.split(".")
+        for k in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:k]))
+                break
+            except ImportError:
+                obj = None
+        for attribute in parts[k:] if obj is not None else ():
+            obj = getattr(obj, attribute, None)
+        if obj is None:
+            stale.add(name)
+    assert len(files) > 100 and not stale
