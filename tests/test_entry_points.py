@@ -2,6 +2,7 @@
 import importlib
 import os
 import pkgutil
+import re
 
 import pytest
 
@@ -107,3 +108,30 @@ def test_every_option_has_help_and_shows_its_default(module, monkeypatch):
     for action in p._actions:
         if action.dest != "help":
             assert action.help, "%s: %s has no help text" % (module, action.option_strings or action.dest)
+
+
+def documented_commands():
+    """(module, [--options]) of every ``python -m`` command the README shows (inline or in a code block)."""
+    text = open(os.path.join(ROOT, "README.md")).read()
+    blocks = re.findall(r"```\w*\n(.*?)```", text, re.S)
+    inline = [s for s in re.findall(r"`([^`]+)`", re.sub(r"```.*?```", "", text, flags=re.S)) if "\n\n" not in s]
+    found = []
+    for span in blocks + inline:
+        for command in re.split(r"&&|;", span):
+            match = re.search(r"python -m ([\w.]+)(.*)", command, re.S)
+            if match and match.group(1) != "pytest":
+                found.append((match.group(1), re.findall(r"(?<![\w-])--[a-z][\w-]*", match.group(2))))
+    return found
+
+
+def test_every_option_the_readme_shows_exists(capsys):
+    commands = documented_commands()
+    assert ("benchmarks.bench_word2vec", ["--model", "--optimizer", "--batch", "--dynamic-window",
+                                          "--batch-order"]) in commands          # a command over three lines
+    unknown = []
+    for module, options in commands:
+        with pytest.raises(SystemExit):
+            importlib.import_module(module).main(["--help"])
+        usage = capsys.readouterr().out
+        unknown += ["%s %s" % (module, o) for o in options if o not in usage]
+    assert len(commands) > 20 and not unknown
