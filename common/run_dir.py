@@ -21,6 +21,7 @@ import platform
 import time
 
 from common.atomic import write_text
+from common.evaluation import ClassifierAccuracy, Perplexity, Seq2seqAccuracy
 from common.np import GPU
 
 
@@ -96,52 +97,62 @@ class RunDirectory:
         return ("%s --resume %s" % (self.command, self.last)).strip()
 
 
-HIGHER_IS_BETTER = {"perplexity": False, "accuracy": True}     # the evaluators' names (common.evaluation)
+def _higher_is_better(metric):
+    return {cls.name: cls.higher_is_better for cls in (Perplexity, Seq2seqAccuracy, ClassifierAccuracy)}.get(metric, False)
 
 
 def summary(records):
-    """The latest run in ``records`` (from its last fresh start) as Markdown lines."""
+    """The latest run in ``records`` (from its last fresh start) as Markdown lines: who ran it where,
+    a table with one row per epoch, the epochs' times, the best epoch, stops and the result."""
     fresh = [i for i, r in enumerate(records) if r.get("kind") == "start" and not r.get("resumed_from")]
     run = records[fresh[-1]:] if fresh else records
-    epochs = [r for r in run if r.get("kind") == "epoch"]
-    lines = []
     starts = [r for r in run if r.get("kind") == "start"]
+    epochs = [r for r in run if r.get("kind") == "epoch"]
+    metric = next((r["metric"] for r in epochs if r.get("metric")), None)
+    lines = []
     if starts:
-        lines.append("%s (%s), started %s, resumed %d times"
-                     % (starts[0].get("command") or "a run", starts[0].get("machine", "?"), starts[0]["time"],
-                        len(starts) - 1))
+        first = starts[0]
+        lines.append("%s (%s), started %s, resumed %d times" % (
+            first.get("command") or "a run", first.get("machine", "?"), first["time"], len(starts) - 1))
     if len(fresh) > 1:
         lines.append("earlier runs in this record, not shown: %d" % (len(fresh) - 1))
-    metric = next((r.get("metric") for r in epochs if r.get("metric")), None)
-    perplexity = metric == "perplexity"
-    lines += ["", "| epoch | train %s | valid %s | lr | seconds | finished |" % (
-        "perplexity" if perplexity else "loss", metric or "-"), "|---|---|---|---|---|---|"]
-    best = None
-    for r in epochs:
-        valid = r.get("valid")
-        if valid is not None and (best is None or (valid > best["valid"] if HIGHER_IS_BETTER.get(metric, False)
-                                                   else valid < best["valid"])):
-            best = r
-        train = r["train_loss"]
-        number = "%.2f" if perplexity else "%.4g"
-        lines.append("| %d | %s | %s | %g | %s | %s |" % (
-            r["epoch"], number % (math.exp(min(train, 709.0)) if perplexity else train),
-            "-" if valid is None else number % valid, r["lr"], "{:,}".format(round(r["seconds"])), r["time"]))
-    lines.append("")
+    lines += [""] + _epoch_table(epochs, metric) + [""]
     if epochs:
         seconds = sorted(r["seconds"] for r in epochs)
-        lines.append("%d epochs, %s s each (median %s)" % (len(epochs), "-".join("{:,}".format(round(s))
-                     for s in (seconds[0], seconds[-1])), "{:,}".format(round(seconds[len(seconds) // 2]))))
-    if best is not None:
+        lines.append("%d epochs, %s-%s s each (median %s)" % (
+            len(epochs), _count(seconds[0]), _count(seconds[-1]), _count(seconds[len(seconds) // 2])))
+    validated = [r for r in epochs if r.get("valid") is not None]
+    if validated:
+        pick = max if _higher_is_better(metric) else min
+        best = pick(validated, key=lambda r: r["valid"])          # the first of equals, as training keeps it
         lines.append("best: epoch %d, valid %s %.4g" % (best["epoch"], metric, best["valid"]))
     for r in run:
         if r.get("kind") == "interrupted":
             lines.append("interrupted: %s at epoch %d, iteration %d (%s)"
                          % (r.get("signal", "?"), r["epoch"], r["iteration"], r["time"]))
         elif r.get("kind") in ("diverged", "result"):
-            shown = {k: v for k, v in r.items() if k not in ("kind", "time") and not isinstance(v, (list, dict))}
-            lines.append("%s: %s (%s)" % (r["kind"], ", ".join("%s %s" % kv for kv in shown.items()), r["time"]))
+            shown = ["%s %s" % (k, v) for k, v in r.items()
+                     if k not in ("kind", "time") and not isinstance(v, (list, dict))]
+            lines.append("%s: %s (%s)" % (r["kind"], ", ".join(shown), r["time"]))
     return lines
+
+
+def _epoch_table(epochs, metric):
+    """Markdown rows: epoch, train perplexity (or loss), validation metric, lr, seconds, finish time."""
+    perplexity = metric == "perplexity"
+    number = "%.2f" if perplexity else "%.4g"
+    rows = ["| epoch | train %s | valid %s | lr | seconds | finished |" % (
+        "perplexity" if perplexity else "loss", metric or "-"), "|---|---|---|---|---|---|"]
+    for r in epochs:
+        train = math.exp(min(r["train_loss"], 709.0)) if perplexity else r["train_loss"]
+        valid = "-" if r.get("valid") is None else number % r["valid"]
+        rows.append("| %d | %s | %s | %g | %s | %s |" % (r["epoch"], number % train, valid, r["lr"],
+                                                        _count(r["seconds"]), r["time"]))
+    return rows
+
+
+def _count(seconds):
+    return "{:,}".format(round(seconds))
 
 
 def main(argv=None):
