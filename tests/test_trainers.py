@@ -194,3 +194,12 @@ def test_a_runs_record_reads_back_as_a_table(tmp_path, capsys):
         f.write("{not json\n")
     with pytest.raises(SystemExit, match=r"record.jsonl, line 8, is not a JSON record"):
         main([str(tmp_path / "run")])
+
+
+def test_a_records_best_epoch_follows_the_metrics_direction():
+    from common.run_dir import summary
+    epochs = [{"kind": "epoch", "epoch": e, "train_loss": 0.5, "metric": "accuracy", "valid": v, "lr": 0.001,
+               "seconds": 10.0, "time": "t"} for e, v in ((1, 0.5), (2, 0.7), (3, 0.7), (4, 0.6))]
+    lines = summary(epochs)
+    assert "best: epoch 2, valid accuracy 0.7" in lines                  # the first of equals, higher is better
+    assert "| 2 | 0.5 | 0.7 | 0.001 | 10 | t |" in lines and "| epoch | train loss | valid accuracy |" in lines[1]
