@@ -27,6 +27,11 @@ RESUME_MAY_CHANGE = {"epochs", "resume", "out_dir", "overwrite", "dry_run", "eva
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
     """Shows every option's default and keeps the module docstring's line breaks."""
 
+    def _get_help_string(self, action):
+        """An option whose help explains its default itself ("(default None: all)") is not given a second one."""
+        text = action.help or ""
+        return text if "(default" in text else super()._get_help_string(action)
+
 
 def _number(kind, low, high=None, low_open=False, what=""):
     def parse(text):

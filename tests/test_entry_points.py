@@ -37,6 +37,7 @@ def test_help(module, capsys):
     out = capsys.readouterr().out
     assert out.startswith("usage: python -m %s" % module)
     assert "--dry-run" in out
+    assert not re.search(r"\(default[^)]*\)\s+\(default", out)          # never two defaults for one option
 
 
 def lm_checkpoint(tmp_path):
