@@ -30,8 +30,10 @@ def build_parser(module, doc, models, data, model, reverse, epochs, hidden):
     p._option_string_actions["--out-dir"].help += " (default %(default)s: runs/seq2seq/DATA_MODEL[_reversed])"
     p.add_argument("--data", default=data, choices=sorted(sequence.FILES), help="data set")
     p.add_argument("--model", choices=sorted(models), default=model, help="seq2seq variant")
-    p.add_argument("--reverse", action="store_true", default=reverse, help="feed the question reversed")
-    p.add_argument("--no-reverse", dest="reverse", action="store_false", help="feed the question as written")
+    p.add_argument("--reverse", action="store_true", default=reverse,
+                   help="feed the question reversed (default: %s)" % ("yes" if reverse else "no"))
+    p.add_argument("--no-reverse", dest="reverse", action="store_false",
+                   help="feed the question as written (default: %s)" % ("no" if reverse else "yes"))
     if "attention" in models:
         p.add_argument("--bidirectional", action="store_true", help="bidirectional encoder")
     p.add_argument("--wordvec-size", type=positive_int, default=16, help="character-vector size D")

@@ -12,6 +12,7 @@ an occupied out-dir 2.
 import argparse
 import math
 import os
+import re
 import sys
 
 from common.checkpoint import CheckpointError, read_checkpoint, vocab_entry
@@ -28,9 +29,11 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
     """Shows every option's default and keeps the module docstring's line breaks."""
 
     def _get_help_string(self, action):
-        """An option whose help explains its default itself ("(default None: all)") is not given a second one."""
+        """No "(default: ...)" where the help explains its default itself ("default: all") or there is none."""
         text = action.help or ""
-        return text if "(default" in text else super()._get_help_string(action)
+        if re.search(r"\bdefault\b", text) or action.default is None:
+            return text
+        return super()._get_help_string(action)
 
 
 def _number(kind, low, high=None, low_open=False, what=""):

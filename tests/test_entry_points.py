@@ -37,7 +37,8 @@ def test_help(module, capsys):
     out = capsys.readouterr().out
     assert out.startswith("usage: python -m %s" % module)
     assert "--dry-run" in out
-    assert not re.search(r"\(default[^)]*\)\s+\(default", out)          # never two defaults for one option
+    assert not re.search(r"default[^)]*\)\s+\(default", out)           # never two defaults for one option
+    assert "(default: None)" not in out                                 # nor one that says nothing
 
 
 def lm_checkpoint(tmp_path):
