@@ -119,8 +119,9 @@ def summary(records):
     lines += [""] + _epoch_table(epochs, metric) + [""]
     if epochs:
         seconds = sorted(r["seconds"] for r in epochs)
-        lines.append("%d epochs, %s-%s s each (median %s)" % (
-            len(epochs), _count(seconds[0]), _count(seconds[-1]), _count(seconds[len(seconds) // 2])))
+        lines.append("%d epoch%s, %s-%s s each (median %s)" % (
+            len(epochs), "" if len(epochs) == 1 else "s", _count(seconds[0]), _count(seconds[-1]),
+            _count(seconds[len(seconds) // 2])))
     validated = [r for r in epochs if r.get("valid") is not None]
     if validated:
         pick = max if _higher_is_better(metric) else min
@@ -131,7 +132,7 @@ def summary(records):
             lines.append("interrupted: %s at epoch %d, iteration %d (%s)"
                          % (r.get("signal", "?"), r["epoch"], r["iteration"], r["time"]))
         elif r.get("kind") in ("diverged", "result"):
-            shown = ["%s %s" % (k, v) for k, v in r.items()
+            shown = ["%s %s" % (k, _number(v)) for k, v in r.items()
                      if k not in ("kind", "time") and not isinstance(v, (list, dict))]
             lines.append("%s: %s (%s)" % (r["kind"], ", ".join(shown), r["time"]))
     return lines
@@ -141,8 +142,8 @@ def _epoch_table(epochs, metric):
     """Markdown rows: epoch, train perplexity (or loss), validation metric, lr, seconds, finish time."""
     perplexity = metric == "perplexity"
     number = "%.2f" if perplexity else "%.4g"
-    rows = ["| epoch | train %s | valid %s | lr | seconds | finished |" % (
-        "perplexity" if perplexity else "loss", metric or "-"), "|---|---|---|---|---|---|"]
+    rows = ["| epoch | train %s | %s | lr | seconds | finished |" % (
+        "perplexity" if perplexity else "loss", ("valid " + (metric or "")).strip()), "|---|---|---|---|---|---|"]
     for r in epochs:
         train = math.exp(min(r["train_loss"], 709.0)) if perplexity else r["train_loss"]
         valid = "-" if r.get("valid") is None else number % r["valid"]
@@ -153,6 +154,13 @@ def _epoch_table(epochs, metric):
 
 def _count(seconds):
     return "{:,}".format(round(seconds))
+
+
+def _number(value):
+    """A record's value for reading: 4 significant digits, thousands separated from 10,000 on."""
+    if not isinstance(value, float):
+        return value
+    return "{:,.0f}".format(value) if abs(value) >= 1e4 else "%.4g" % value
 
 
 def main(argv=None):
