@@ -108,7 +108,7 @@ class Training:
         self._interval = [0.0, 0]
         self._first_losses = []
         self._target_epochs = None
-        self._last_line = 0.0
+        self._pace = None              # (time, iteration) at the epoch's last progress lines (_run_epoch)
         self._segment_start = None     # when the running part of this epoch began (see _clock)
         self._last_save = 0.0
 
@@ -137,10 +137,10 @@ class Training:
         if hasattr(self.model, "train"):
             self.model.train()                       # evaluation may have left it in eval mode
         bar = None
-        self._last_line, self._line_from = time.time(), self.iteration
-        # (time, iteration) at the last progress lines: a pause (a suspended machine, SIGSTOP) or a
-        # change of speed leaves the estimate of the time left after PACE_LINES lines
-        self._pace = collections.deque([(self._last_line, self.iteration)], maxlen=PACE_LINES + 1)
+        # (time, iteration) at the last progress lines: the last one says where the next line's mean
+        # starts; a pause (a suspended machine, SIGSTOP) or a change of speed leaves the estimate of the
+        # time left after PACE_LINES lines
+        self._pace = collections.deque([(time.time(), self.iteration)], maxlen=PACE_LINES + 1)
         if self.verbose and use_bar() and self.iteration < n:
             from tqdm import tqdm
 
@@ -192,13 +192,13 @@ class Training:
             self.interval_history.append(value)
             self._interval = [0.0, 0]
         else:                                        # a line every PROGRESS_SECONDS: the mean since the last one
-            if time.time() - self._last_line < PROGRESS_SECONDS or it + 1 == n:
+            last_line, line_from = self._pace[-1]
+            if time.time() - last_line < PROGRESS_SECONDS or it + 1 == n:
                 return
-            recent = self._epoch_losses[self._line_from:]
+            recent = self._epoch_losses[line_from:]
             value = self._shown(sum(recent) / len(recent))
         if self.verbose and bar is None:
             now = time.time()
-            self._last_line, self._line_from = now, it + 1
             spent = self._epoch_seconds + now - self._segment_start
             self._pace.append((now, it + 1))
             then, done_then = self._pace[0]
