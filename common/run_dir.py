@@ -35,6 +35,20 @@ def machine():
                                      "CuPy GPU" if GPU else "NumPy CPU")
 
 
+def read_records(path):
+    """The JSON lines of a record.jsonl, as dicts; a line that is not JSON is a ValueError naming it."""
+    records = []
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError as error:
+                raise ValueError("%s, line %d, is not a JSON record (%s)" % (path, number, error)) from None
+    return records
+
+
 class RunDirectory:
     """A run's output folder: checkpoints, the JSON-lines record, plots (see the module docstring)."""
     CHECKPOINTS = ("last.npz", "best.npz")
@@ -76,10 +90,7 @@ class RunDirectory:
         return os.path.join(self.path, name)
 
     def records(self):
-        if not os.path.exists(self.record_path):
-            return []
-        with open(self.record_path) as f:
-            return [json.loads(line) for line in f if line.strip()]
+        return read_records(self.record_path) if os.path.exists(self.record_path) else []
 
     def append(self, entry):
         """Add one JSON line to record.jsonl (the file is rewritten atomically)."""
@@ -171,15 +182,10 @@ def main(argv=None):
     path = os.path.join(args.run_dir, "record.jsonl")
     if not os.path.isfile(path):
         raise SystemExit("no record in %s: expected %s (the --out-dir of a training script)" % (args.run_dir, path))
-    records = []
-    with open(path) as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except ValueError as error:
-                raise SystemExit("%s, line %d, is not a JSON record (%s)" % (path, number, error))
+    try:
+        records = read_records(path)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
     print("\n".join(summary(records)))
 
 
