@@ -29,9 +29,11 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
     """Shows every option's default and keeps the module docstring's line breaks."""
 
     def _get_help_string(self, action):
-        """No "(default: ...)" where the help explains its default itself ("default: all") or there is none."""
+        """No "(default: ...)" where the help explains its default itself ("default: all"), where there is none,
+        or on an on/off switch (``--dry-run``), which is off unless given."""
         text = action.help or ""
-        if re.search(r"\bdefault\b", text) or action.default is None:
+        switch = action.nargs == 0 and isinstance(action.const, bool) and action.default is (not action.const)
+        if re.search(r"\bdefault\b", text) or action.default is None or switch:
             return text
         return super()._get_help_string(action)
 

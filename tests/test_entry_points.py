@@ -39,6 +39,7 @@ def test_help(module, capsys):
     assert "--dry-run" in out
     assert not re.search(r"default[^)]*\)\s+\(default", out)           # never two defaults for one option
     assert "(default: None)" not in out                                 # nor one that says nothing
+    assert "(default: False)" not in out                                # an on/off switch is off unless given
 
 
 def lm_checkpoint(tmp_path):
