@@ -3,6 +3,9 @@
     python -m ch07.generate_text runs/lstm/best.npz --start "the meaning of life is" --length 60
     python -m ch07.generate_text runs/better/best.npz --strategy beam
     python -m ch07.generate_text runs/char_rnn/best.npz --start "ROMEO:" --separator ""
+
+The book's generate_better_text.py is this command on runs/better/best.npz twice: with the default
+start "you", then with --start "the meaning of life is".
 """
 import numpy
 
