@@ -20,6 +20,7 @@ import numpy
 from benchmarks.harness import median, median_ratio, report, round_robin, time_steps
 from ch06.rnnlm import BetterRnnlm, Rnnlm
 from common.batches import BPTTBatches
+from common.cli import non_negative_float, non_negative_int, parser, positive_int
 from common.np import GPU, np, to_gpu
 from common.optimizer import SGD
 from common.training import Stepper
@@ -125,16 +126,16 @@ def build_step(arm, name, H, N):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rounds", type=int, default=5, help="round-robin rounds (default: %(default)s)")
-    p.add_argument("--steps", type=int, default=5, help="timed steps per call (default: %(default)s)")
-    p.add_argument("--warmup", type=int, default=3,
-                   help="untimed steps first, so every arm is timed in its steady state (default: %(default)s)")
-    p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
-    p.add_argument("--models", nargs="+", default=["rnnlm", "better"], choices=sorted(CONFIGS))
-    p.add_argument("--hidden", type=int, nargs="+", default=None,
+    p = parser("benchmarks.bench_rnnlm", __doc__, dry_run=False)
+    p.add_argument("--rounds", type=positive_int, default=5, help="round-robin rounds")
+    p.add_argument("--steps", type=positive_int, default=5, help="timed steps per call")
+    p.add_argument("--warmup", type=non_negative_int, default=3,
+                   help="untimed steps first, so every arm is timed in its steady state")
+    p.add_argument("--gap", type=non_negative_float, default=1.0, help="idle seconds before every call")
+    p.add_argument("--models", nargs="+", default=["rnnlm", "better"], choices=sorted(CONFIGS), help="models to time")
+    p.add_argument("--hidden", type=positive_int, nargs="+", default=None,
                    help="hidden sizes to time (default: the model's own, 100 or 650)")
-    p.add_argument("--batch", type=int, nargs="+", default=[20], help="batch sizes to time (default: 20)")
+    p.add_argument("--batch", type=positive_int, nargs="+", default=[20], help="batch sizes to time")
     p.add_argument("--no-book", action="store_true", help="leave out the book-style reference")
     p.add_argument("--arm", choices=["scratchnlp", "book", "torch", "floor"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)

@@ -30,7 +30,7 @@ from benchmarks.harness import median, median_ratio, report, round_ratios, round
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
 from common import text
-from common.cli import non_negative_int, positive_int
+from common.cli import non_negative_float, non_negative_int, parser, positive_float, positive_int
 from common.optimizer import OPTIMIZERS
 from common.trainer import Trainer
 from dataset import ptb
@@ -129,25 +129,25 @@ def child(args):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", choices=sorted(MODELS), default="cbow")
+    p = parser("benchmarks.bench_word2vec", __doc__, dry_run=False)
+    p.add_argument("--model", choices=sorted(MODELS), default="cbow", help="word2vec model")
     p.add_argument("--dynamic-window", action="store_true",
                    help="word2vec's (and gensim's) random 1..window reach per target")
-    p.add_argument("--rounds", type=positive_int, default=3, help="round-robin rounds (default: %(default)s)")
-    p.add_argument("--gap", type=float, default=1.0, help="idle seconds before every call (default: %(default)s)")
+    p.add_argument("--rounds", type=positive_int, default=3, help="round-robin rounds")
+    p.add_argument("--gap", type=non_negative_float, default=1.0, help="idle seconds before every call")
     p.add_argument("--iters", type=positive_int, default=None,
                    help="timed steps of our model per call (default: 200,000 targets' worth, 200,000 // batch)")
-    p.add_argument("--batch", type=positive_int, default=100)
+    p.add_argument("--batch", type=positive_int, default=100, help="targets per step")
     p.add_argument("--book-iters", type=non_negative_int, default=40, help="steps of the book-style reference (0: skip it)")
-    p.add_argument("--window", type=positive_int, default=5)
-    p.add_argument("--hidden", type=positive_int, default=100)
-    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
-    p.add_argument("--lr", type=float, default=None,
+    p.add_argument("--window", type=positive_int, default=5, help="context words on each side")
+    p.add_argument("--hidden", type=positive_int, default=100, help="word-vector size H")
+    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", help="optimizer of our model")
+    p.add_argument("--lr", type=positive_float, default=None,
                    help="default: 0.001 for adam; for sgd 10 (cbow) or 2.5 (skip-gram), rates the timed runs "
                         "of docs/RESULTS.md (batch 100 to 2,000) took without diverging")
     p.add_argument("--batch-order", choices=["shuffled", "contiguous", "both"], default="shuffled",
                    help="ours: random targets per batch (the book's Trainer), runs of consecutive targets "
-                        "(ch04.train --contiguous-batches), or both as two arms (default: %(default)s)")
+                        "(ch04.train --contiguous-batches), or both as two arms")
     p.add_argument("--arm", choices=["scratchnlp", "contiguous", "book", "gensim"], help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
     if args.iters is None:

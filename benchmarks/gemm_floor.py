@@ -7,11 +7,12 @@ optimizer) when a speed target is set.
 
     python -m benchmarks.gemm_floor [--repeats 7]
 """
-import argparse
 import statistics
 import time
 
 import numpy
+
+from common.cli import parser, positive_int
 
 N, T, V = 20, 35, 10000
 
@@ -41,8 +42,8 @@ def time_product(m, k, n, repeats):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--repeats", type=int, default=7)
+    p = parser("benchmarks.gemm_floor", __doc__, dry_run=False)
+    p.add_argument("--repeats", type=positive_int, default=7, help="timings of each product (their median is used)")
     args = p.parse_args(argv)
     for name, H, layers in (("Rnnlm", 100, 1), ("BetterRnnlm", 650, 2)):
         total, flops = 0.0, 0.0

@@ -3,21 +3,22 @@ analogy evaluator, so the word2vec quality target is measured here rather than q
 
     python -m benchmarks.gensim_reference [--epochs 10] [--sample 0] [--model cbow|skipgram]
 """
-import argparse
 import time
 
 import numpy
 
+from common.cli import non_negative_float, parser, positive_int
 from common.text import analogy_accuracy, format_report
 from dataset import analogy, ptb
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--model", choices=["cbow", "skipgram"], default="cbow")
-    p.add_argument("--sample", type=float, default=0.0, help="gensim's frequent-word subsampling (its default is 1e-3)")
+    p = parser("benchmarks.gensim_reference", __doc__, dry_run=False)
+    p.add_argument("--epochs", type=positive_int, default=10, help="passes over PTB")
+    p.add_argument("--seed", type=int, default=1, help="gensim's seed")
+    p.add_argument("--model", choices=["cbow", "skipgram"], default="cbow", help="word2vec model")
+    p.add_argument("--sample", type=non_negative_float, default=0.0,
+                   help="gensim's frequent-word subsampling (gensim's own default is 1e-3)")
     args = p.parse_args(argv)
     from gensim.models import Word2Vec
 

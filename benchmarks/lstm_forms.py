@@ -11,12 +11,12 @@ alternation, and checks whether the two give bit-identical losses and gradients:
 
 The library keeps another form only if it is at least 10% faster on a whole step.
 """
-import argparse
 import time
 
 import numpy
 
 from ch06.rnnlm import BetterRnnlm, Rnnlm
+from common.cli import parser, positive_int
 from common.np import np, seed
 from common.optimizer import SGD
 from common.time_layers import TimeLSTM
@@ -170,9 +170,9 @@ def identical(make, xs, ts, form):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rounds", type=int, default=5, help="alternating rounds (the median is reported)")
-    p.add_argument("--steps", type=int, default=5, help="training steps timed per round and form")
+    p = parser("benchmarks.lstm_forms", __doc__, dry_run=False)
+    p.add_argument("--rounds", type=positive_int, default=5, help="alternating rounds (the median is reported)")
+    p.add_argument("--steps", type=positive_int, default=5, help="training steps timed per round and form")
     p.add_argument("--form", choices=sorted(FORMS), default="fused", help="the variant timed against the readable form")
     args = p.parse_args(argv)
     form = FORMS[args.form]

@@ -55,15 +55,18 @@ def _number(kind, low, high=None, low_open=False, what=""):
 positive_int = _number(int, 0, low_open=True, what="> 0")
 non_negative_int = _number(int, 0, what=">= 0")
 positive_float = _number(float, 0.0, low_open=True, what="> 0")
+non_negative_float = _number(float, 0.0, what=">= 0")
 fraction = _number(float, 0.0, 1.0, what="in [0, 1)")
 at_least_one = _number(float, 1.0, what=">= 1")
 
 
-def parser(module, doc):
-    """An ArgumentParser named ``python -m module`` with the module docstring as description."""
+def parser(module, doc, dry_run=True):
+    """An ArgumentParser named ``python -m module`` with the module docstring as description
+    (and ``--dry-run``, which every chapter script has; benchmarks pass ``dry_run=False``)."""
     p = argparse.ArgumentParser(prog="python -m " + module, description=doc, formatter_class=HelpFormatter)
-    p.add_argument("--dry-run", action="store_true",
-                   help="check the setup end to end in seconds on a small slice of the data; writes nothing")
+    if dry_run:
+        p.add_argument("--dry-run", action="store_true",
+                       help="check the setup end to end in seconds on a small slice of the data; writes nothing")
     return p
 
 

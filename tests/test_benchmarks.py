@@ -1,4 +1,6 @@
 """Smoke tests: the benchmark scripts and their reference implementations run on tiny inputs."""
+import importlib
+
 import numpy
 import pytest
 
@@ -121,3 +123,28 @@ def test_ratios_are_taken_within_each_round_and_their_median_reported():
     res = {"a": [{"ms": 2.0}, {"ms": 9.0}, {"ms": 4.0}], "b": [{"ms": 1.0}, {"ms": 3.0}, {"ms": 8.0}]}
     assert round_ratios(res, "a", "b") == [2.0, 3.0, 0.5]
     assert median_ratio(res, "a", "b") == 2.0        # the ratio of the medians (4 / 3) would differ
+
+
+BENCHMARKS = ["bench_rnnlm", "bench_word2vec", "gemm_floor", "gensim_reference", "lstm_forms"]
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_benchmark_help_names_the_command_and_shows_defaults(name, capsys):
+    module = importlib.import_module("benchmarks." + name)
+    with pytest.raises(SystemExit) as exit_info:
+        module.main(["--help"])
+    assert exit_info.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())          # help wraps lines anywhere
+    assert out.startswith("usage: python -m benchmarks.%s" % name)
+    assert "(default: " in out and "%(default)" not in out
+
+
+@pytest.mark.parametrize("name, argv", [("bench_rnnlm", ["--rounds", "0"]), ("bench_rnnlm", ["--gap", "-1"]),
+                                        ("bench_rnnlm", ["--hidden", "0"]), ("bench_word2vec", ["--lr", "0"]),
+                                        ("gemm_floor", ["--repeats", "0"]), ("gensim_reference", ["--epochs", "0"]),
+                                        ("lstm_forms", ["--steps", "-2"])])
+def test_benchmarks_refuse_values_that_would_time_nothing(name, argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        importlib.import_module("benchmarks." + name).main(argv)
+    assert exit_info.value.code == 2
+    assert "must be" in capsys.readouterr().err
