@@ -237,6 +237,22 @@ def test_resume_keeps_the_runs_settings(tmp_path, capsys):
 
 
 @needs_ptb
+def test_resuming_a_finished_run_says_so_and_writes_nothing(tmp_path, capsys):
+    from ch06 import train_rnnlm
+    train_rnnlm.main(["--epochs", "1", "--limit-tokens", "2000", "--hidden-size", "8", "--wordvec-size", "8",
+                      "--out-dir", str(tmp_path)])
+    before = {name: (tmp_path / name).read_bytes() for name in ("last.npz", "record.jsonl")}
+    for more in ([], ["--epochs", "1"]):
+        with pytest.raises(SystemExit) as info:
+            train_rnnlm.main(["--resume", str(tmp_path / "last.npz")] + more)
+        assert info.value.code == 2
+        assert "is at the end of epoch 1, and the run trains to --epochs 1: nothing to resume" in capsys.readouterr().err
+    assert {name: (tmp_path / name).read_bytes() for name in before} == before
+    train_rnnlm.main(["--resume", str(tmp_path / "last.npz"), "--epochs", "2"])
+    assert [r["epoch"] for r in records(str(tmp_path))] == [1, 2]
+
+
+@needs_ptb
 def test_a_diverging_run_stops_with_a_clear_message_and_is_never_saved_as_best(tmp_path):
     from ch06 import train_rnnlm
     with pytest.raises(TrainingDiverged, match=r"diverged at epoch 1, iteration \d+ \(lr 1e\+06\)"):
