@@ -93,7 +93,7 @@ def test_parameters_are_stored_under_their_names(tmp_path):
     names = [p["name"] for p in meta["model"]["params"]]
     assert names == ["layers.0.W", "recurrent.Wx", "recurrent.Wh", "recurrent.b", "layers.2.W", "layers.2.b"]
     assert meta["model"]["config"] == {"vocab_size": V, "wordvec_size": 6, "hidden_size": 5, "dtype": "f"}
-    assert meta["model"]["class"] == "ch06.rnnlm:Rnnlm" and meta["version"] == 2
+    assert meta["model"]["class"] == "ch06.rnnlm:Rnnlm" and meta["version"] == 3
 
 
 def test_tied_weights_are_stored_once_and_stay_tied(tmp_path):
@@ -271,3 +271,41 @@ def test_constructor_arguments_are_remembered_through_keyword_and_positional_cat
         Positional(3).config()
     with pytest.raises(TypeError, match="n_in"):
         Keywords()                                        # a wrong call is reported by __init__ itself
+
+
+def test_the_document_is_stored_as_utf8_and_format_2_files_still_load(tmp_path):
+    from common import checkpoint
+    model = Rnnlm(V, 4, 4)
+    extra = {"note": "Grüße, 日本語 and \n newlines", "history": [0.1234567890123] * 2000}
+    path = checkpoint.save_checkpoint(str(tmp_path / "v3.npz"), model, extra=extra)
+    with numpy.load(path) as raw:
+        assert raw[checkpoint.DOCUMENT_KEY].dtype == numpy.uint8
+        assert json.loads(str(raw[checkpoint.META_KEY])) == {"format": checkpoint.FORMAT, "version": 3}
+        arrays = {k: raw[k] for k in raw.files}
+    ckpt = read_checkpoint(path)
+    assert ckpt.version == 3 and ckpt.extra == extra
+    # the same checkpoint as format 2 wrote it: the document as a NumPy string under __checkpoint__
+    document = json.loads(arrays.pop(checkpoint.DOCUMENT_KEY).tobytes())
+    document["version"] = 2
+    arrays[checkpoint.META_KEY] = numpy.array(json.dumps(document))
+    old = str(tmp_path / "v2.npz")
+    numpy.savez(old, **arrays)
+    assert os.path.getsize(old) > os.path.getsize(path) + 3 * len(json.dumps(extra))   # 4 bytes a character
+    assert read_checkpoint(old).version == 2 and read_checkpoint(old).extra == extra
+    for a, b in zip(load_model(old).params, model.params):
+        numpy.testing.assert_array_equal(a, b)
+
+
+def test_a_newer_or_damaged_format_is_one_clear_error(tmp_path):
+    from common import checkpoint
+    path = checkpoint.save_checkpoint(str(tmp_path / "m.npz"), Rnnlm(V, 4, 4))
+    with numpy.load(path) as raw:
+        arrays = {k: raw[k] for k in raw.files}
+    newer = dict(arrays, **{checkpoint.META_KEY: numpy.array(json.dumps({"format": checkpoint.FORMAT, "version": 9}))})
+    numpy.savez(str(tmp_path / "newer.npz"), **newer)
+    with pytest.raises(CheckpointError, match="newer.npz was written by a newer ScratchNLP .*format 9"):
+        read_checkpoint(str(tmp_path / "newer.npz"))
+    damaged = dict(arrays, **{checkpoint.DOCUMENT_KEY: numpy.frombuffer(b"\xff\xfe{", dtype=numpy.uint8)})
+    numpy.savez(str(tmp_path / "damaged.npz"), **damaged)
+    with pytest.raises(CheckpointError, match="damaged.npz has a damaged description"):
+        read_checkpoint(str(tmp_path / "damaged.npz"))
