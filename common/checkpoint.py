@@ -174,7 +174,7 @@ def unpack(value, arrays):
 def vocab_entry(id_to_word):
     """What a checkpoint stores of a vocabulary (id -> word): the words in id order and their sha256."""
     vocab = Vocabulary([id_to_word[i] for i in range(len(id_to_word))])
-    return {"words": numpy.array(vocab.words, dtype=str), "size": len(vocab), "sha256": vocab.sha256()}
+    return {"words": list(vocab.words), "size": len(vocab), "sha256": vocab.sha256()}   # UTF-8 in the document
 
 
 # --- writing -----------------------------------------------------------------------------------

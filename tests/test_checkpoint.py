@@ -309,3 +309,12 @@ def test_a_newer_or_damaged_format_is_one_clear_error(tmp_path):
     numpy.savez(str(tmp_path / "damaged.npz"), **damaged)
     with pytest.raises(CheckpointError, match="damaged.npz has a damaged description"):
         read_checkpoint(str(tmp_path / "damaged.npz"))
+
+
+def test_the_vocabulary_is_part_of_the_document_and_comes_back(tmp_path):
+    from common.checkpoint import vocab_entry
+    id_to_word = {0: "the", 1: "Grüße", 2: "\n", 3: "<eos>"}
+    path = save_checkpoint(str(tmp_path / "m.npz"), Rnnlm(4, 4, 4), extra={"vocab": vocab_entry(id_to_word)})
+    ckpt = read_checkpoint(path)
+    assert not [k for k in ckpt.arrays if k.startswith("extra/")]        # no 4-bytes-a-character string array
+    assert ckpt.vocab() == ({w: i for i, w in id_to_word.items()}, id_to_word)
