@@ -282,7 +282,7 @@ def read_checkpoint(path):
         meta = _json(path, arrays.pop(DOCUMENT_KEY).tobytes()) if DOCUMENT_KEY in arrays else header
         return Checkpoint(path, meta, arrays)
     if "meta" in arrays:                         # format 1: weights only
-        return Checkpoint(path, {"version": 1, "v1": json.loads(str(arrays.pop("meta")))}, arrays)
+        return Checkpoint(path, {"version": 1, "v1": _json(path, str(arrays.pop("meta")))}, arrays)
     if "word_vecs" in arrays:
         raise CheckpointError("%s holds word vectors, not a model checkpoint: read it with "
                               "common.text.load_word_vectors" % path)

@@ -127,7 +127,7 @@ def resolve_resume(p, argv, args):
             p.error("--%s %s: this run was trained with --%s %s, and a resumed run keeps its settings "
                     "(drop the option, or start a new run)" % (key.replace("_", "-"), value,
                                                                key.replace("_", "-"), saved[key]))
-    finished = (ckpt.meta.get("training") or {}).get("epoch", 0)
+    finished = (ckpt.section("training") or {}).get("epoch", 0)
     if "epochs" in merged and finished >= merged["epochs"] and not args.dry_run:
         p.error("%s is at the end of epoch %d, and the run trains to --epochs %d: nothing to resume "
                 "(give --epochs N with N > %d to train on)" % (args.resume, finished, merged["epochs"], finished))

@@ -309,6 +309,9 @@ def test_a_newer_or_damaged_format_is_one_clear_error(tmp_path):
     numpy.savez(str(tmp_path / "damaged.npz"), **damaged)
     with pytest.raises(CheckpointError, match="damaged.npz has a damaged description"):
         read_checkpoint(str(tmp_path / "damaged.npz"))
+    numpy.savez(str(tmp_path / "v1.npz"), p000=numpy.ones(2), meta=numpy.array("{not json"))     # format 1
+    with pytest.raises(CheckpointError, match="v1.npz has a damaged description"):
+        read_checkpoint(str(tmp_path / "v1.npz"))
 
 
 def test_the_vocabulary_is_part_of_the_document_and_comes_back(tmp_path):
