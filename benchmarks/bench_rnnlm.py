@@ -3,7 +3,8 @@ Rnnlm (1 x LSTM 100) and BetterRnnlm (2 x LSTM 650, tied, dropout), batch 20, T 
 V 10,000, against a book-style re-creation, PyTorch (CPU) when torch is installed, and the
 GEMM floor: the step's matrix products alone (``benchmarks.gemm_floor``), timed in the same rounds.
 Every arm runs in its own process, round-robin, after an idle gap (``benchmarks.harness``);
-ratios are medians of per-round ratios; peak memory (RSS) is reported per arm.
+ratios are medians of per-round ratios, and the ours / PyTorch ratio of every round is printed
+below its row; peak memory (RSS) is reported per arm.
 
     python -m benchmarks.bench_rnnlm [--rounds 5] [--steps 5] [--models rnnlm better]
     python -m benchmarks.bench_rnnlm --models rnnlm --hidden 100 200 400 650 --batch 20 64 128 --no-book
@@ -17,7 +18,7 @@ import os
 
 import numpy
 
-from benchmarks.harness import median, median_ratio, report, round_robin, time_steps
+from benchmarks.harness import median, median_ratio, report, round_ratios, round_robin, time_steps
 from ch06.rnnlm import BetterRnnlm, Rnnlm
 from common.batches import BPTTBatches
 from common.cli import non_negative_float, non_negative_int, parser, positive_int
@@ -177,6 +178,9 @@ def main(argv=None):
               % (name, H, N, row["scratchnlp"], row.get("book", nan), row.get("torch", nan), row.get("floor", nan),
                  row["book/us"], row["us/torch"], row["us/floor"], row["torch/floor"], N * T / row["scratchnlp"] * 1000,
                  row["scratchnlp_rss"], row.get("book_rss", nan), row.get("torch_rss", nan)))
+        if "torch" in res:                         # the spread behind us/torch, round by round
+            ratios = round_ratios(res, "scratchnlp", "torch")
+            print("  us/torch by round: %s (median %.3f)" % (" ".join("%.3f" % r for r in ratios), row["us/torch"]))
     return table
 
 

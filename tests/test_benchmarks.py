@@ -125,7 +125,7 @@ def test_ratios_are_taken_within_each_round_and_their_median_reported():
     assert median_ratio(res, "a", "b") == 2.0        # the ratio of the medians (4 / 3) would differ
 
 
-BENCHMARKS = ["bench_rnnlm", "bench_word2vec", "gemm_floor", "gensim_reference", "lstm_forms"]
+BENCHMARKS = ["bench_rnnlm", "bench_word2vec", "gemm_floor", "gensim_reference", "lstm_forms", "packed_gemm"]
 
 
 @pytest.mark.parametrize("name", BENCHMARKS)
@@ -142,9 +142,56 @@ def test_benchmark_help_names_the_command_and_shows_defaults(name, capsys):
 @pytest.mark.parametrize("name, argv", [("bench_rnnlm", ["--rounds", "0"]), ("bench_rnnlm", ["--gap", "-1"]),
                                         ("bench_rnnlm", ["--hidden", "0"]), ("bench_word2vec", ["--lr", "0"]),
                                         ("gemm_floor", ["--repeats", "0"]), ("gensim_reference", ["--epochs", "0"]),
-                                        ("lstm_forms", ["--steps", "-2"])])
+                                        ("lstm_forms", ["--steps", "-2"]), ("packed_gemm", ["--calls", "0"])])
 def test_benchmarks_refuse_values_that_would_time_nothing(name, argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         importlib.import_module("benchmarks." + name).main(argv)
     assert exit_info.value.code == 2
     assert "must be" in capsys.readouterr().err
+
+
+def test_packed_gemm_times_numpy_alone_when_mkl_is_absent():
+    from benchmarks.packed_gemm import time_recurrent_product
+    times, difference = time_recurrent_product(3, 8, calls=2, repeats=1, mkl=None)
+    assert set(times) == {"numpy"} and times["numpy"] > 0 and difference == 0.0
+
+
+def test_packed_gemm_refuses_an_mkl_path_that_does_not_exist(capsys):
+    from benchmarks import packed_gemm
+    with pytest.raises(SystemExit) as exit_info:
+        packed_gemm.main(["--mkl", "/nonexistent/libmkl_rt.so", "--batch", "2", "--hidden", "4"])
+    assert exit_info.value.code == 2
+    assert "--mkl /nonexistent/libmkl_rt.so: no such file" in capsys.readouterr().err
+
+
+def test_mkl_products_packed_or_not_equal_numpys():
+    from benchmarks.packed_gemm import Mkl, find_mkl
+    path = find_mkl()
+    if path is None:
+        pytest.skip("libmkl_rt not installed (pip install mkl); MKL is optional, used by this benchmark only")
+    mkl = Mkl(path, threads=1)
+    rng = numpy.random.default_rng(0)
+    a = rng.standard_normal((5, 7), dtype=numpy.float32)
+    b = rng.standard_normal((7, 12), dtype=numpy.float32)
+    out = numpy.full((5, 12), numpy.nan, dtype=numpy.float32)
+    mkl.product(a, b, out)
+    numpy.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)
+    out[:] = numpy.nan
+    mkl.packed_product(a, mkl.packed(b, 5), 12, out)
+    numpy.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)
+
+
+def test_rnnlm_benchmark_prints_the_ratio_of_every_round(monkeypatch, capsys):
+    from benchmarks import bench_rnnlm
+    ours, torch_ms = iter([90.0, 110.0, 80.0]), iter([100.0, 100.0, 100.0])
+
+    def fake_rounds(arms, rounds, gap):
+        times = {"scratchnlp": ours, "torch": torch_ms}
+        return {arm: [{"ms": next(times[arm]) if arm in times else 50.0, "rss_mb": 1.0} for _ in range(rounds)]
+                for arm in arms}
+
+    monkeypatch.setattr(bench_rnnlm, "round_robin", fake_rounds)
+    monkeypatch.setattr(bench_rnnlm.importlib.util, "find_spec", lambda name: object())   # as if torch were there
+    bench_rnnlm.main(["--models", "rnnlm", "--rounds", "3", "--no-book"])
+    out = capsys.readouterr().out
+    assert "us/torch by round: 0.900 1.100 0.800 (median 0.900)" in out
