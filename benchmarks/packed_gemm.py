@@ -54,25 +54,26 @@ class Mkl:
         self.lib = lib
 
     def product(self, a, b, out):
-        """out = a b, MKL packing b in this call; a (M, K), b (K, N), out (M, N), C-contiguous float32."""
-        (M, K), N = a.shape, b.shape[1]
-        self.lib.cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, M, N, K, 1.0, a.ctypes.data, K,
-                             b.ctypes.data, N, 0.0, out.ctypes.data, N)
+        """out = a b, MKL packing b in this call; a (m, k), b (k, n), out (m, n), C-contiguous float32."""
+        (m, k), n = a.shape, b.shape[1]
+        self.lib.cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, 1.0, a.ctypes.data, k,
+                             b.ctypes.data, n, 0.0, out.ctypes.data, n)
 
-    def packed(self, b, M):
-        """b (K, N) packed once for products with M-row left operands; returns the packed buffer."""
-        K, N = b.shape
-        size = self.lib.cblas_sgemm_pack_get_size(B_MATRIX, M, N, K)
+    def packed(self, b, m):
+        """b (k, n) packed once for products with m-row left operands; returns the packed buffer."""
+        k, n = b.shape
+        size = self.lib.cblas_sgemm_pack_get_size(B_MATRIX, m, n, k)
         buffer = numpy.empty(size, dtype=numpy.uint8)
-        self.lib.cblas_sgemm_pack(ROW_MAJOR, B_MATRIX, NO_TRANS, M, N, K, 1.0, b.ctypes.data, N,
+        self.lib.cblas_sgemm_pack(ROW_MAJOR, B_MATRIX, NO_TRANS, m, n, k, 1.0, b.ctypes.data, n,
                                   buffer.ctypes.data)
         return buffer
 
-    def packed_product(self, a, b_packed, N, out):
-        """out = a b with b from ``packed``: the per-step call, which no longer packs b."""
-        M, K = a.shape
-        self.lib.cblas_sgemm_compute(ROW_MAJOR, NO_TRANS, PACKED, M, N, K, a.ctypes.data, K,
-                                     b_packed.ctypes.data, N, 0.0, out.ctypes.data, N)
+    def packed_product(self, a, b_packed, out):
+        """out = a b with b from ``packed(b, m)``, a (m, k), out (m, n): the per-step call, which no
+        longer packs b."""
+        (m, k), n = a.shape, out.shape[1]
+        self.lib.cblas_sgemm_compute(ROW_MAJOR, NO_TRANS, PACKED, m, n, k, a.ctypes.data, k,
+                                     b_packed.ctypes.data, n, 0.0, out.ctypes.data, n)
 
 
 def best_us(call, calls, repeats):
@@ -100,7 +101,7 @@ def time_recurrent_product(N, H, calls, repeats, mkl=None, seed=0):
         times["mkl"] = best_us(lambda: mkl.product(h, Wh, out), calls, repeats)
         largest_difference = float(numpy.abs(out - reference).max())
         Wh_packed = mkl.packed(Wh, N)
-        times["mkl packed"] = best_us(lambda: mkl.packed_product(h, Wh_packed, 4 * H, out), calls, repeats)
+        times["mkl packed"] = best_us(lambda: mkl.packed_product(h, Wh_packed, out), calls, repeats)
         largest_difference = max(largest_difference, float(numpy.abs(out - reference).max()))
     return times, largest_difference
 

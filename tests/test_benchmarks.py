@@ -177,7 +177,7 @@ def test_mkl_products_packed_or_not_equal_numpys():
     mkl.product(a, b, out)
     numpy.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)
     out[:] = numpy.nan
-    mkl.packed_product(a, mkl.packed(b, 5), 12, out)
+    mkl.packed_product(a, mkl.packed(b, 5), out)
     numpy.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)
 
 
