@@ -118,7 +118,10 @@ def main(argv=None):
     if args.mkl is not None and not os.path.exists(args.mkl):
         p.error("--mkl %s: no such file" % args.mkl)
     path = find_mkl(args.mkl)
-    mkl = Mkl(path, args.threads) if path else None
+    try:
+        mkl = Mkl(path, args.threads) if path else None
+    except (OSError, AttributeError) as exc:      # not a shared library, or one without MKL's functions
+        p.error("%s cannot be used as MKL's libmkl_rt: %s" % (path, exc))
     print("NumPy %s; MKL: %s" % (numpy.__version__, path or "not found, NumPy arm only"))
     print("%5s %5s %10s %10s %12s %14s %10s" % ("N", "H", "numpy us", "mkl us", "packed us",
                                                 "packed/numpy", "max |diff|"))

@@ -164,6 +164,16 @@ def test_packed_gemm_refuses_an_mkl_path_that_does_not_exist(capsys):
     assert "--mkl /nonexistent/libmkl_rt.so: no such file" in capsys.readouterr().err
 
 
+def test_packed_gemm_refuses_a_file_that_is_not_mkl(tmp_path, capsys):
+    from benchmarks import packed_gemm
+    fake = tmp_path / "libmkl_rt.so"
+    fake.write_text("not a library")
+    with pytest.raises(SystemExit) as exit_info:
+        packed_gemm.main(["--mkl", str(fake), "--batch", "2", "--hidden", "4"])
+    assert exit_info.value.code == 2
+    assert "%s cannot be used as MKL's libmkl_rt" % fake in capsys.readouterr().err
+
+
 def test_mkl_products_packed_or_not_equal_numpys():
     from benchmarks.packed_gemm import Mkl, find_mkl
     path = find_mkl()
