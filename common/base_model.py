@@ -3,8 +3,9 @@ the model's constructor arguments, and ``.npz`` checkpoints (``common.checkpoint
 """
 import contextlib
 import inspect
+import os
 
-from common import checkpoint
+from common import book_pickle, checkpoint
 from common.checkpoint import CheckpointError  # noqa: F401  (raised by load_params)
 
 
@@ -82,12 +83,29 @@ class BaseModel:
         return list(zip(checkpoint.param_names(self), self.params))
 
     def default_path(self):
-        return type(self).__name__ + ".npz"
+        """The book's file name for this model's weights: ``<ClassName>.pkl`` (``Rnnlm.pkl``)."""
+        return type(self).__name__ + ".pkl"
 
-    def save_params(self, path=None, half=False):
-        """Write the parameters (and what rebuilds the model) to ``path`` (.npz); ``half=True`` stores float16."""
-        return checkpoint.save_checkpoint(path or self.default_path(), self, half=half)
+    def save_params(self, file_name=None, half=None):
+        """Write the parameters to ``file_name`` (default ``<ClassName>.pkl``, as in the book).
 
-    def load_params(self, path=None):
-        """Copy parameters from a checkpoint into this model's arrays (tied views stay tied)."""
-        checkpoint.load_params_into(self, path or self.default_path())
+        A ``.pkl`` name gets the book's format, a pickled list of float16 arrays that the book's
+        own code reads too; any other name a ScratchNLP checkpoint (``.npz``: the weights and what
+        rebuilds the model, float32 unless ``half=True``). Returns the path written.
+        """
+        path = file_name or self.default_path()
+        if path.endswith(".pkl"):
+            return book_pickle.save_book_params(self.params, path, half=True if half is None else half)
+        return checkpoint.save_checkpoint(path, self, half=bool(half))
+
+    def load_params(self, file_name=None):
+        """Copy parameters from ``file_name`` (default ``<ClassName>.pkl``) into this model's arrays.
+
+        Reads the book's .pkl weights (without running any code a pickle could hold: see
+        ``common.book_pickle``) and ScratchNLP checkpoints; tied views stay tied.
+        """
+        path = file_name or self.default_path()
+        if os.path.exists(path) and book_pickle.is_pickle(path):
+            book_pickle.load_book_params(self.params, path)
+        else:
+            checkpoint.load_params_into(self, path)

@@ -183,7 +183,7 @@ def save_checkpoint(path, model, optimizer=None, training=None, extra=None, half
     """Write ``model`` (and optionally the optimizer, training state, extra info) to ``path``."""
     path = os.fspath(path)
     if not path.endswith(".npz"):
-        raise ValueError("checkpoints are .npz files; got %r" % path)
+        raise ValueError("checkpoints are .npz files (model.save_params also writes the book's .pkl); got %r" % path)
     names = param_names(model)
     groups = ParamGroups(model.params).groups
     arrays, tied = {}, {}

@@ -64,6 +64,27 @@ def check_last_dim(x, expected, name="x"):
                          % (name, x.shape[-1], expected, tuple(x.shape)))
 
 
+def as_float_input(x, expected, dtype, name="x"):
+    """``x`` as a float array whose last axis has ``expected`` entries.
+
+    Integer and boolean arrays (the book's one-hot rows from ``convert_one_hot`` are int32)
+    and nested lists of numbers are converted to ``dtype``, the weights' dtype; a float array
+    is returned as it is. Anything else (strings, objects, complex numbers) is a TypeError.
+    """
+    if isinstance(x, (list, tuple)):
+        x = numpy.asarray(x)
+        if x.dtype.kind in "biuf":
+            x = np.asarray(x, dtype=dtype)
+    kind = getattr(getattr(x, "dtype", None), "kind", None)
+    if kind in ("b", "i", "u"):
+        x = x.astype(dtype)
+    elif kind != "f":
+        raise TypeError("%s must be an array of numbers (float, or integer one-hot rows), got %s"
+                        % (name, getattr(x, "dtype", type(x))))
+    check_last_dim(x, expected, name)
+    return x
+
+
 def check_ndim(x, ndim, what, name="x"):
     """Raise ValueError unless ``x`` has ``ndim`` axes; ``what`` spells the expected shape."""
     if x.ndim != ndim:

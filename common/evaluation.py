@@ -6,6 +6,8 @@ for the epoch record.
 """
 import contextlib
 import math
+import os
+import sys
 
 import numpy
 
@@ -61,6 +63,32 @@ def seq2seq_accuracy(model, questions, answers, batch_size=500, verbose=False):
     guesses = numpy.concatenate(guesses)
     correct = (guesses == to_cpu(answers)[:, 1:]).all(axis=1)
     return float(correct.mean()), guesses
+
+
+def eval_seq2seq(model, question, correct, id_to_char, verbose=False, is_reverse=False):
+    """The book's check of one question: 1 if greedy decoding gives exactly ``correct``, else 0.
+
+    question (1, T_in) ids; correct (1, 1 + T_out) ids whose first id is the start symbol;
+    ``model.generate(question, start_id, T_out)`` gives the guess. With ``verbose`` it prints
+    the question (read back the right way round when ``is_reverse``), the answer and the
+    guess marked right or wrong.
+    """
+    correct = numpy.asarray(to_cpu(correct)).reshape(-1)
+    start_id, correct = int(correct[0]), correct[1:]
+    guess = model.generate(question, start_id, len(correct))
+    guess = numpy.asarray(to_cpu(guess) if hasattr(guess, "shape") else guess).reshape(-1)
+    right = guess.shape == correct.shape and bool((guess == correct).all())
+    if verbose:
+        def text(ids):
+            return "".join(id_to_char[int(i)] for i in ids)
+        q = text(numpy.asarray(to_cpu(question)).reshape(-1))
+        print("Q", q[::-1] if is_reverse else q)
+        print("T", text(correct))
+        colour = sys.stdout.isatty() and os.name != "nt"
+        mark = ("\033[92m☑\033[0m" if colour else "O") if right else ("\033[91m☒\033[0m" if colour else "X")
+        print(mark, text(guess))
+        print("---")
+    return 1 if right else 0
 
 
 class Perplexity:

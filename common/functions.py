@@ -17,6 +17,11 @@ def sigmoid(x, out=None):
     return out
 
 
+def relu(x):
+    """max(x, 0), element-wise."""
+    return np.maximum(x, 0)
+
+
 def softplus(x):
     """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), which never overflows.
 
@@ -51,6 +56,18 @@ def softmax(x):
     e = np.exp(x - x.max(axis=-1, keepdims=True))
     e /= e.sum(axis=-1, keepdims=True)
     return e
+
+
+def cross_entropy_error(y, t):
+    """Mean of -log y[n, t_n] over the batch: y (N, C) probabilities (or (C,) for one sample),
+    t (N,) label ids or (N, C) one-hot rows. 1e-7 keeps log(0) finite, as in the book.
+    """
+    if y.ndim == 1:
+        y = y.reshape(1, -1)
+        t = np.asarray(t).reshape(1, -1) if np.asarray(t).size == y.size else np.asarray(t).reshape(1)
+    t = as_label_ids(t, y.shape[1])
+    batch_size = y.shape[0]
+    return -np.log(y[np.arange(batch_size), t] + 1e-7).sum() / batch_size
 
 
 def as_label_ids(t, n_classes):

@@ -4,7 +4,7 @@ Protocol: ``params`` and ``grads`` are aligned lists; ``backward`` writes each
 gradient in place (``grads[i][...] = g``) so models can collect the lists once.
 Shapes: N batch, D input features, H output features, C classes, V vocabulary.
 """
-from common.checks import check_ids, check_last_dim, check_shape
+from common.checks import as_float_input, check_ids, check_shape
 from common.functions import as_label_ids, column_sums, log_softmax, sigmoid, softmax, softplus
 from common.np import np, rand
 from common.parallel import for_row_blocks
@@ -21,7 +21,10 @@ def collect_params(*layers):
 
 
 class MatMul:
-    """y = x W with W (D, H); x (N, D) -> (N, H)."""
+    """y = x W with W (D, H); x (N, D) -> (N, H).
+
+    x may be integer one-hot rows, as the book's chapter 3 passes them: they are read as W's dtype.
+    """
 
     param_names = ("W",)
 
@@ -32,7 +35,7 @@ class MatMul:
 
     def forward(self, x):
         W, = self.params
-        check_last_dim(x, W.shape[0])
+        x = as_float_input(x, W.shape[0], W.dtype)
         self.x = x
         return x @ W
 
@@ -45,15 +48,13 @@ class MatMul:
 class Affine:
     """y = x W + b with W (D, H), b (H,); x (N, D) -> (N, H).
 
-    The layer keeps W and b as the rows of one (D + 1, H) matrix Wb = [W; b] (``params`` are
-    views of it), so the bias costs no pass of its own over the (N, H) output:
-
-        y  = [x, 1] Wb
-        dWb = [x, 1]^T dout       (dW and db in one product)
+        y  = x W + b
+        dW = x^T dout
+        db = sum of dout over the batch
         dx = dout W^T
 
-    A W that is a transposed view (tied weights) is kept as given; then b is added and summed
-    separately. Either way ``params`` and ``grads`` are [W, b] and [dW, db].
+    ``params`` are the W and b passed in, so layers built from the same array (or from a
+    transposed view of an embedding matrix, the book's weight tying) share it.
     """
 
     param_names = ("W", "b")
@@ -61,43 +62,27 @@ class Affine:
     def __init__(self, W, b):
         if b.shape != W.shape[1:]:
             raise ValueError("Affine expects W (D, H) and b (H,); got %s and %s" % (W.shape, b.shape))
+        self.params = [W, b]
+        self.grads = [np.zeros_like(W), np.zeros_like(b)]   # same memory layout as W (see backward)
         self.x = None
-        if not W.flags.c_contiguous:       # a transposed view: tied to another layer's weights
-            self.Wb = self.dWb = None
-            self.params = [W, b]
-            self.grads = [np.zeros_like(W), np.zeros_like(b)]   # same memory layout as W (see backward)
-            return
-        self.Wb = np.empty((W.shape[0] + 1, W.shape[1]), dtype=W.dtype)
-        self.Wb[:-1] = W
-        self.Wb[-1] = b
-        self.dWb = np.zeros_like(self.Wb)
-        self.params = [self.Wb[:-1], self.Wb[-1]]
-        self.grads = [self.dWb[:-1], self.dWb[-1]]
 
     def forward(self, x):
         W, b = self.params
-        check_last_dim(x, W.shape[0])
+        x = as_float_input(x, W.shape[0], W.dtype)
         check_shape(x, (None, W.shape[0]), "(N, D)", "x")
-        if self.Wb is None:
-            self.x = x
-            out = x @ W
-            for_row_blocks(lambda i, j: np.add(out[i:j], b, out=out[i:j]), out.shape[0], out.shape[1])
-            return out
-        N, D = x.shape
-        x1 = np.empty((N, D + 1), dtype=np.result_type(x, W))
-        x1[:, :D] = x
-        x1[:, D] = 1
-        self.x = x1
-        return x1 @ self.Wb
+        self.x = x
+        out = x @ W
+        for_row_blocks(lambda i, j: np.add(out[i:j], b, out=out[i:j]), out.shape[0], out.shape[1])
+        return out
 
     def backward(self, dout):
         W, _ = self.params
-        if self.Wb is not None:
-            np.matmul(self.x.T, dout, out=self.dWb)
+        dW, db = self.grads
+        if dW.flags.c_contiguous:
+            np.matmul(self.x.T, dout, out=dW)
         else:               # W is a transposed view (tied weights): write dW^T = dout^T x row by row
-            dW, db = self.grads
             np.matmul(dout.T, self.x, out=dW.T)
-            column_sums(dout, out=db)
+        column_sums(dout, out=db)
         return dout @ W.T
 
 
@@ -206,7 +191,10 @@ class SigmoidWithLoss:
 class Dropout:
     """Inverted dropout: scale kept units by 1/(1-ratio) in training, identity at test.
 
-    ``train_flg`` is an attribute (as in the book's TimeDropout); models flip it.
+    ``train_flg`` is an attribute (as in the book's TimeDropout); models flip it. The book's
+    ``forward(x, train_flg)`` call works too: the argument, when given, sets the attribute.
+    The book's own Dropout scales at test time instead, by (1 - ratio); the expected output
+    is the same.
     """
 
     def __init__(self, dropout_ratio=0.5):
@@ -217,7 +205,9 @@ class Dropout:
         self.train_flg = True
         self.mask = None
 
-    def forward(self, x):
+    def forward(self, x, train_flg=None):
+        if train_flg is not None:
+            self.train_flg = bool(train_flg)
         if not self.train_flg or self.dropout_ratio == 0.0:
             self.mask = None
             return x

@@ -710,3 +710,9 @@ class TimeMaskedMean(_Pooling):
 
     def backward(self, dout):
         return self.cache[:, :, None] * dout[:, None, :]
+
+
+# The book keeps loop-over-time versions of these two layers for reading; they compute the
+# same numbers as the vectorised ones, so under ScratchNLP they are the same classes.
+Simple_TimeSoftmaxWithLoss = TimeSoftmaxWithLoss
+Simple_TimeAffine = TimeAffine

@@ -1,12 +1,18 @@
 """The book's ``Trainer`` (shuffled mini-batches) and ``RnnlmTrainer`` (truncated BPTT),
 with the book's call style, on top of the one loop in ``common.training``.
 
+As in the book, a line with the mean loss (perplexity) since the last line is printed at
+iterations 1, 1 + eval_interval, ... of every epoch, and kept in ``loss_list`` (``ppl_list``).
 ``fit`` can be called repeatedly: epochs, the loss lists and (for RnnlmTrainer)
 the read position continue where the previous call stopped.
 """
 import random
 
+import numpy
+
 from common.batches import BPTTBatches, ShuffledBatches
+from common.np import to_gpu
+from common.params import remove_duplicate  # noqa: F401  (the book imports it from here)
 from common.plot import plot_curve, show
 from common.training import Stepper, Training  # noqa: F401  (Stepper: one optimisation step)
 
@@ -24,7 +30,9 @@ class Trainer:
 
     def _fit(self, batches, max_epoch, max_grad, eval_interval):
         if self.training is None:
-            self.training = Training(self.model, self.optimizer, batches, report=self.report, verbose=self.verbose)
+            self.training = Training(self.model, self.optimizer, batches, report=self.report, verbose=self.verbose,
+                                     log_every=0)
+            self.training.report_first = True
         t = self.training
         t.batches, t.max_grad, t.eval_interval = batches, max_grad, eval_interval
         t.fit(t.epoch + max_epoch)
@@ -52,7 +60,7 @@ class Trainer:
     def epoch_losses(self):
         return [r["train_loss"] for r in self.training.history] if self.training else []
 
-    def plot(self, path=None, ylim=None):
+    def plot(self, ylim=None, path=None):
         """The book's plot of ``loss_list``: shown inline in a notebook, written to ``path`` when given."""
         fig = plot_curve(self.history, "iterations (x%s)" % self.eval_interval, self.report, ylim=ylim, path=path)
         if path is None:
@@ -79,4 +87,20 @@ class RnnlmTrainer(Trainer):
     def time_idx(self):
         """Where the next batch starts reading (ids from each row's offset)."""
         t = self.training
-        return t.batches.time_idx(t.epoch, t.iteration) if t else 0
+        return self._batches_read + (t.batches.time_idx(t.epoch, t.iteration) if t else 0)
+
+    @time_idx.setter
+    def time_idx(self, value):
+        t = self.training
+        self._batches_read = value - (t.batches.time_idx(t.epoch, t.iteration) if t else 0)
+
+    _batches_read = 0       # ids read by get_batch calls of the user's own, beside those fit read
+
+    def get_batch(self, x, t, batch_size, time_size):
+        """The book's next (batch_size, time_size) windows of x and t: row i reads from
+        offset i * (len(x) // batch_size) + ``time_idx``, which then moves on by time_size."""
+        x, t = numpy.asarray(x), numpy.asarray(t)
+        jump = len(x) // batch_size
+        pos = (numpy.arange(batch_size)[:, None] * jump + self.time_idx + numpy.arange(time_size)) % len(x)
+        self.time_idx += time_size
+        return to_gpu(x[pos].astype(numpy.int32)), to_gpu(t[pos].astype(numpy.int32))

@@ -82,10 +82,12 @@ class Training:
         without it, a progress line is printed every ``PROGRESS_SECONDS`` inside long epochs.
     report: 'loss' or 'perplexity', what the interval lines show.
     max_iterations: stop every epoch after this many iterations (dry runs).
-    log_every: print the epoch summary line every this many epochs.
+    log_every: print the epoch summary line every this many epochs (0: never).
     save_minutes: with ``run``, also save ``last.npz`` inside an epoch when this many minutes have
         passed since the last save (None: only at the end of an epoch and on Ctrl-C).
     """
+
+    report_first = False    # True: the interval lines come at iterations 1, 1 + eval_interval, ... (the book's)
 
     def __init__(self, model, optimizer, batches, evaluator=None, max_grad=None, plateau_decay=None,
                  lr_schedule=None, run=None, extra=None, eval_interval=None, report="loss", verbose=True,
@@ -186,7 +188,7 @@ class Training:
         if self.eval_interval:
             self._interval[0] += loss
             self._interval[1] += 1
-            if (it + 1) % self.eval_interval:
+            if (it if self.report_first else it + 1) % self.eval_interval:
                 return
             value = self._shown(self._interval[0] / self._interval[1])
             self.interval_history.append(value)
@@ -241,7 +243,7 @@ class Training:
             self.best, self.best_epoch = value, e + 1
         elif value is not None and self.plateau_decay:
             self.optimizer.lr /= self.plateau_decay
-        if self.verbose and (self.epoch % self.log_every == 0 or self.epoch == self._target_epochs):
+        if self.verbose and self.log_every and (self.epoch % self.log_every == 0 or self.epoch == self._target_epochs):
             shown = "" if value is None else " | valid %s %.4g" % (record["metric"], value)
             print("| epoch %d | train %s %.4g%s | lr %g | %s" % (
                 e + 1, self.report, self._shown(record["train_loss"]), shown, record["lr"],

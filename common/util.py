@@ -3,7 +3,7 @@
 Text utilities live in ``common.text``, gradient utilities in ``common.params``
 and metrics in ``common.evaluation``; they are re-exported here for book compatibility.
 """
-from common.evaluation import eval_perplexity, perplexity, seq2seq_accuracy  # noqa: F401
+from common.evaluation import eval_perplexity, eval_seq2seq, perplexity, seq2seq_accuracy  # noqa: F401
 from common.params import clip_grads, clip_grads_value, remove_duplicate  # noqa: F401
 from common.np import np, to_cpu, to_gpu  # noqa: F401
 from common.text import (analogy, convert_one_hot, cos_similarity, create_co_matrix,  # noqa: F401

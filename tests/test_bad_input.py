@@ -18,9 +18,11 @@ def test_affine_rejects_wrong_width():
         layer.forward(numpy.zeros((5, 4)))
 
 
-def test_affine_rejects_integer_input():
-    with pytest.raises(TypeError, match="floating-point"):
-        Affine(numpy.zeros((3, 2)), numpy.zeros(2)).forward(numpy.zeros((5, 3), dtype=int))
+def test_affine_rejects_input_that_is_not_numbers():
+    layer = Affine(numpy.zeros((3, 2)), numpy.zeros(2))
+    for bad in (numpy.array([["a", "b", "c"]]), numpy.zeros((1, 3), dtype=object), numpy.zeros((1, 3), complex)):
+        with pytest.raises(TypeError, match="must be an array of numbers"):
+            layer.forward(bad)
 
 
 def test_embedding_rejects_out_of_range_and_float_ids():

@@ -64,7 +64,12 @@ def vectors_file(tmp_path):
     return save_word_vectors(str(tmp_path / "v.npz"), vecs, id_to_word)
 
 
-NEEDS_FILE = {"ch07.generate_text": lm_checkpoint, "ch08.visualize_attention": attention_checkpoint,
+def book_pkl(tmp_path):
+    from ch06.rnnlm import Rnnlm
+    return Rnnlm(30, 4, 5).save_params(str(tmp_path / "Rnnlm.pkl"))        # the book's format
+
+
+NEEDS_FILE = {"ch07.generate_text": lm_checkpoint, "ch08.convert_book_weights": book_pkl, "ch08.visualize_attention": attention_checkpoint,
               "ch04.eval": vectors_file, "ch02.plot_word_vectors": vectors_file}
 
 

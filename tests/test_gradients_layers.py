@@ -105,22 +105,38 @@ def test_softmax_with_loss_of_only_ignored_rows_is_zero_with_zero_gradient(rng):
     numpy.testing.assert_array_equal(time_layer.backward(), 0)
 
 
-def test_affine_keeps_w_and_b_in_one_block_and_writes_gradients_in_place():
+def test_affine_params_are_the_callers_arrays_and_gradients_are_written_in_place():
     rng = numpy.random.default_rng(0)
     W, b, x, dout = rng.standard_normal((3, 4)), rng.standard_normal(4), rng.standard_normal((5, 3)), rng.standard_normal((5, 4))
-    layer = Affine(W.copy(), b.copy())
-    params, grads = list(layer.params), list(layer.grads)
-    assert params[0].base is params[1].base is not None            # rows of one (D + 1, H) matrix
-    numpy.testing.assert_array_equal(params[0], W)
-    numpy.testing.assert_array_equal(params[1], b)
+    layer = Affine(W, b)
+    assert layer.params[0] is W and layer.params[1] is b             # the book's contract: no copies
+    grads = list(layer.grads)
     numpy.testing.assert_allclose(layer.forward(x), x @ W + b, rtol=1e-12)
     numpy.testing.assert_allclose(layer.backward(dout), dout @ W.T, rtol=1e-12)
     assert all(g is h for g, h in zip(layer.grads, grads))           # written in place, not rebound
     numpy.testing.assert_allclose(grads[0], x.T @ dout, rtol=1e-12)
     numpy.testing.assert_allclose(grads[1], dout.sum(axis=0), rtol=1e-12)
-    params[0] -= 1.0                                                 # an optimizer's in-place update...
-    params[1] += 2.0
-    numpy.testing.assert_allclose(layer.forward(x), x @ (W - 1) + b + 2, rtol=1e-12)   # ...is what forward uses
+    W0, b0 = W.copy(), b.copy()
+    W -= 1.0                                                         # the caller's (an optimizer's) in-place update...
+    b += 2.0
+    numpy.testing.assert_allclose(layer.forward(x), x @ (W0 - 1) + b0 + 2, rtol=1e-12)   # ...is what forward uses
+
+
+def test_two_affine_layers_built_from_one_array_share_it():
+    """The book shares a weight between layers by passing the same array; Trainer merges them by identity."""
+    from common.params import remove_duplicate
+    rng = numpy.random.default_rng(1)
+    W, b1, b2 = rng.standard_normal((3, 3)), numpy.zeros(3), numpy.zeros(3)
+    first, second = Affine(W, b1), Affine(W, b2)
+    x = rng.standard_normal((4, 3))
+    y = second.forward(first.forward(x))
+    first.backward(second.backward(numpy.ones_like(y)))
+    params, grads = remove_duplicate(first.params + second.params, first.grads + second.grads)
+    assert len(params) == 3 and params[0] is W                      # W once, with both layers' gradients summed
+    h = x @ W + b1
+    numpy.testing.assert_allclose(grads[0], x.T @ (numpy.ones_like(y) @ W.T) + h.T @ numpy.ones_like(y), rtol=1e-12)
+    W += 1.0
+    numpy.testing.assert_allclose(second.forward(first.forward(x)), (x @ W + b1) @ W + b2, rtol=1e-12)
 
 
 def test_affine_output_dtype_follows_its_inputs_and_bad_bias_is_refused():

@@ -15,11 +15,12 @@ def create_co_matrix(corpus, vocab_size, window_size=1):
     return C
 
 
-def ppmi(C, eps=1e-8, block_rows=1024):
+def ppmi(C, verbose=False, eps=1e-8, block_rows=1024):
     """Positive PMI of a co-occurrence matrix: max(0, log2(C_ij N / (S_i S_j) + eps)).
 
     Vectorised, computed in float32 blocks of rows so a 10k x 10k matrix needs
     no float64 copies. S_i are the row sums (= column sums: C is symmetric).
+    ``verbose`` prints the share done after every block, as the book's ``ppmi(C, verbose=True)`` does.
     """
     C = numpy.asarray(C)
     N = float(C.sum())
@@ -31,6 +32,8 @@ def ppmi(C, eps=1e-8, block_rows=1024):
             pmi = numpy.log2(block * N / numpy.outer(S[a:a + block_rows], S) + eps)
         pmi[~numpy.isfinite(pmi)] = 0
         M[a:a + block_rows] = numpy.maximum(pmi, 0)
+        if verbose:
+            print("%.1f%% done" % (100.0 * min(a + block_rows, C.shape[0]) / C.shape[0]), flush=True)
     return M
 
 

@@ -64,14 +64,19 @@ def analogy_scores(word_matrix, a_ids, b_ids, c_ids, method="book"):
     return scores
 
 
-def analogy(a, b, c, word_to_id, id_to_word, word_matrix, top=5, method="book", verbose=True):
-    """a:b = c:? ; returns the ``top`` answers as [(word, score), ...] (see ``analogy_scores``)."""
+def analogy(a, b, c, word_to_id, id_to_word, word_matrix, top=5, answer=None, method="book", verbose=True):
+    """a:b = c:? ; returns the ``top`` answers as [(word, score), ...] (see ``analogy_scores``).
+
+    ``answer``, as in the book, also prints the score of that word.
+    """
     ids = [numpy.array([word_id(w, word_to_id)]) for w in (a, b, c)]
     scores = analogy_scores(word_matrix, *ids, method=method)[0]
     best = numpy.argsort(-scores, kind="stable")[:top]
     result = [(id_to_word[int(i)], float(scores[i])) for i in best]
     if verbose:
         print("\n[analogy] %s:%s = %s:?" % (a, b, c))
+        if answer is not None:
+            print("==>%s:%s" % (answer, float(scores[word_id(answer, word_to_id)])))
         for w, s in result:
             print(" %s: %.4f" % (w, s))
     return result
