@@ -122,6 +122,24 @@ def test_affine_params_are_the_callers_arrays_and_gradients_are_written_in_place
     numpy.testing.assert_allclose(layer.forward(x), x @ (W0 - 1) + b0 + 2, rtol=1e-12)   # ...is what forward uses
 
 
+def test_affine_stacked_speed_path_equals_the_plain_form_and_follows_the_callers_w():
+    rng = numpy.random.default_rng(2)
+    W, b = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    layer = Affine(W, b)
+    for N, stacked in ((5, False), (12, True)):                          # stacked when N >= 2 D
+        x, dout = rng.standard_normal((N, 3)), rng.standard_normal((N, 4))
+        numpy.testing.assert_allclose(layer.forward(x), x @ W + b, rtol=1e-12)
+        assert layer.stacked is stacked
+        numpy.testing.assert_allclose(layer.backward(dout), dout @ W.T, rtol=1e-12)
+        numpy.testing.assert_allclose(layer.grads[0], x.T @ dout, rtol=1e-12)
+        numpy.testing.assert_allclose(layer.grads[1], dout.sum(axis=0), rtol=1e-12)
+        W *= 0.5                                                         # an in-place update by the caller
+        b -= 1.0
+        numpy.testing.assert_allclose(layer.forward(x), x @ W + b, rtol=1e-12)
+    assert layer.params[0] is W and layer.params[1] is b
+    assert_gradients(Affine(W, b), [rng.standard_normal((12, 3))])
+
+
 def test_two_affine_layers_built_from_one_array_share_it():
     """The book shares a weight between layers by passing the same array; Trainer merges them by identity."""
     from common.params import remove_duplicate
