@@ -17,21 +17,14 @@ from tests.conftest import needs_ptb
 
 # --- chapter 1: a two-layer net on the spiral, the book's Trainer -----------------------------
 
-class BookTwoLayerNet:
-    """Built as the book's chapter 1 builds its net: layers in a list, params/grads gathered."""
+class BookStyleModel:
+    """What the book's models share: ``layers`` then ``loss_layer``, params/grads gathered from them."""
 
-    def __init__(self, input_size, hidden_size, output_size, seed=0):
-        from common.layers import Affine, Sigmoid, SoftmaxWithLoss
-        rng = numpy.random.RandomState(seed)
-        W1, b1 = 0.01 * rng.randn(input_size, hidden_size), numpy.zeros(hidden_size)
-        W2, b2 = 0.01 * rng.randn(hidden_size, output_size), numpy.zeros(output_size)
-        self.layers = [Affine(W1, b1), Sigmoid(), Affine(W2, b2)]
-        self.loss_layer = SoftmaxWithLoss()
+    def gather(self):
         self.params, self.grads = [], []
         for layer in self.layers:
             self.params += layer.params
             self.grads += layer.grads
-        self.owned = [W1, b1, W2, b2]
 
     def predict(self, x):
         for layer in self.layers:
@@ -46,6 +39,20 @@ class BookTwoLayerNet:
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
         return dout
+
+
+class BookTwoLayerNet(BookStyleModel):
+    """Built as the book's chapter 1 builds its net: layers in a list, params/grads gathered."""
+
+    def __init__(self, input_size, hidden_size, output_size, seed=0):
+        from common.layers import Affine, Sigmoid, SoftmaxWithLoss
+        rng = numpy.random.RandomState(seed)
+        W1, b1 = 0.01 * rng.randn(input_size, hidden_size), numpy.zeros(hidden_size)
+        W2, b2 = 0.01 * rng.randn(hidden_size, output_size), numpy.zeros(output_size)
+        self.layers = [Affine(W1, b1), Sigmoid(), Affine(W2, b2)]
+        self.loss_layer = SoftmaxWithLoss()
+        self.gather()
+        self.owned = [W1, b1, W2, b2]
 
 
 def test_ch01_spiral_and_trainer_as_the_book_calls_them(capsys):
@@ -153,7 +160,7 @@ def test_ch04_embedding_dot_calls():
 
 # --- chapters 5 and 6: Time layers, RnnlmTrainer, clipping, tying, perplexity, .pkl -----------
 
-class BookRnnlm:
+class BookRnnlm(BookStyleModel):
     """The book's chapter 6 Rnnlm, layer by layer, with optional tying as BetterRnnlm does it."""
 
     def __init__(self, V, D, H, tie=False, seed=0):
@@ -169,24 +176,7 @@ class BookRnnlm:
                        TimeAffine(affine_W, affine_b)]
         self.loss_layer = TimeSoftmaxWithLoss()
         self.lstm_layer = self.layers[1]
-        self.params, self.grads = [], []
-        for layer in self.layers:
-            self.params += layer.params
-            self.grads += layer.grads
-
-    def predict(self, xs):
-        for layer in self.layers:
-            xs = layer.forward(xs)
-        return xs
-
-    def forward(self, xs, ts):
-        return self.loss_layer.forward(self.predict(xs), ts)
-
-    def backward(self, dout=1):
-        dout = self.loss_layer.backward(dout)
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
-        return dout
+        self.gather()
 
     def reset_state(self):
         self.lstm_layer.reset_state()
