@@ -10,7 +10,7 @@ below its row; peak memory (RSS) is reported per arm.
     python -m benchmarks.bench_rnnlm --models rnnlm --hidden 100 200 400 650 --batch 20 64 128 --no-book
 
 ``--hidden`` / ``--batch`` time the model at every (H, N) pair instead of its book size (the
-scaling table of docs/RESULTS.md; BetterRnnlm's embedding size follows H).
+scaling table of docs/journal.md; BetterRnnlm's embedding size follows H).
 """
 import argparse
 import importlib.util

@@ -144,7 +144,7 @@ def main(argv=None):
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", help="optimizer of our model")
     p.add_argument("--lr", type=positive_float, default=None,
                    help="default: 0.001 for adam; for sgd 10 (cbow) or 2.5 (skip-gram), rates the timed runs "
-                        "of docs/RESULTS.md (batch 100 to 2,000) took without diverging")
+                        "of docs/journal.md (batch 100 to 2,000) took without diverging")
     p.add_argument("--batch-order", choices=["shuffled", "contiguous", "both"], default="shuffled",
                    help="ours: random targets per batch (the book's Trainer), runs of consecutive targets "
                         "(ch04.train --contiguous-batches), or both as two arms")

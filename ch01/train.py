@@ -19,8 +19,8 @@ def accuracy(model, x, t):
     return float((to_cpu(model.predict(x)).argmax(axis=1) == to_cpu(t).argmax(axis=1)).mean())
 
 
-def plot_decision_boundary(model, x, t, path, step=0.01):
-    """Class regions of the model over the plane with the data on top, saved to ``path``."""
+def plot_decision_boundary(model, x, t, path=None, step=0.01):
+    """Class regions of the model over the plane with the data on top (a Figure; saved when ``path`` is given)."""
     x, t = to_cpu(x), to_cpu(t)
     x_min, x_max = x[:, 0].min() - 0.1, x[:, 0].max() + 0.1
     y_min, y_max = x[:, 1].min() - 0.1, x[:, 1].max() + 0.1
@@ -33,7 +33,9 @@ def plot_decision_boundary(model, x, t, path, step=0.01):
         pts = x[t.argmax(axis=1) == c]
         ax.scatter(pts[:, 0], pts[:, 1], s=30, marker=marker)
     ax.set_title("decision boundary")
-    save_figure(fig, path)
+    if path:
+        save_figure(fig, path)
+    return fig
 
 
 def main(argv=None):

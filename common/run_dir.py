@@ -11,7 +11,8 @@ from it or is told to ``overwrite``. The record is only ever appended to (a
 new run adds a ``start`` line), and every file is replaced atomically.
 
 ``python -m common.run_dir runs/better`` prints a run's record as a Markdown table: one row per
-epoch (train and validation numbers, lr, seconds), its starts, stops and result.
+epoch (train and validation numbers, lr, seconds), its starts, stops and result;
+``python -m common.run_dir runs/a runs/b --plot curves.png`` draws their validation curves in one plot.
 """
 import argparse
 import json
@@ -174,19 +175,82 @@ def _number(value):
     return "{:,.0f}".format(value) if abs(value) >= 1e4 else "%.4g" % value
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m common.run_dir",
-                                description="Print a training run's record (record.jsonl) as a Markdown table.")
-    p.add_argument("run_dir", help="the run's --out-dir, e.g. runs/better")
-    args = p.parse_args(argv)
-    path = os.path.join(args.run_dir, "record.jsonl")
+def validation_curve(records):
+    """(metric, [(epoch, valid value), ...]) of the latest run in ``records`` (as ``summary`` picks it)."""
+    fresh = [i for i, r in enumerate(records) if r.get("kind") == "start" and not r.get("resumed_from")]
+    epochs = [r for r in records[fresh[-1] if fresh else 0:] if r.get("kind") == "epoch" and r.get("valid") is not None]
+    metric = next((r["metric"] for r in epochs if r.get("metric")), "valid")
+    return metric, [(r["epoch"], r["valid"]) for r in epochs]
+
+
+def plot_runs(curves, path=None, title=None):
+    """One validation curve per (label, metric, [(epoch, value), ...]); a Figure, saved when ``path`` is given."""
+    from matplotlib.ticker import MaxNLocator, ScalarFormatter
+
+    from common.plot import new_figure, save_figure
+
+    fig, ax = new_figure(figsize=(5, 3.2))
+    for label, metric, points in curves:
+        ax.plot([e for e, _ in points], [v for _, v in points], marker=".", label=label)
+    metrics = sorted({metric for _, metric, _ in curves})
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation " + " / ".join(metrics))
+    if metrics == ["perplexity"]:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.yaxis.set_minor_formatter(ScalarFormatter())
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    if path:
+        save_figure(fig, path)
+    return fig
+
+
+def read_curve(path):
+    """(metric, [(epoch, value), ...]) of a run folder's record, or of a CSV file with the header
+    ``epoch,METRIC`` (lines starting with # are comments: where the numbers came from)."""
+    if not path.endswith(".csv"):
+        return validation_curve(_load_run(path))
+    with open(path) as f:
+        rows = [line.strip().split(",") for line in f if line.strip() and not line.startswith("#")]
+    if not rows or rows[0][0] != "epoch" or len(rows[0]) < 2:
+        raise SystemExit("%s: expected a header line 'epoch,METRIC'" % path)
+    return rows[0][1], [(int(r[0]), float(r[1])) for r in rows[1:]]
+
+
+def _load_run(run_dir):
+    path = os.path.join(run_dir, "record.jsonl")
     if not os.path.isfile(path):
-        raise SystemExit("no record in %s: expected %s (the --out-dir of a training script)" % (args.run_dir, path))
+        raise SystemExit("no record in %s: expected %s (the --out-dir of a training script)" % (run_dir, path))
     try:
-        records = read_records(path)
+        return read_records(path)
     except ValueError as error:
         raise SystemExit(str(error)) from None
-    print("\n".join(summary(records)))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m common.run_dir",
+                                description="Print a training run's record (record.jsonl) as a Markdown table, "
+                                            "or plot the validation curves of several runs.")
+    p.add_argument("run_dirs", nargs="+", metavar="run_dir",
+                   help="a run's --out-dir, e.g. runs/better (with --plot also a CSV file 'epoch,METRIC')")
+    p.add_argument("--plot", metavar="PNG", help="draw the runs' validation curves into this image instead")
+    p.add_argument("--labels", help="comma-separated curve labels (default: the folders' names)")
+    p.add_argument("--title", help="the plot's title")
+    args = p.parse_args(argv)
+    labels = (args.labels.split(",") if args.labels else
+              [os.path.splitext(os.path.basename(os.path.normpath(d)))[0] for d in args.run_dirs])
+    if len(labels) != len(args.run_dirs):
+        p.error("--labels names %d curves for %d runs" % (len(labels), len(args.run_dirs)))
+    if args.plot:
+        plot_runs([(label, *read_curve(d)) for label, d in zip(labels, args.run_dirs)],
+                  args.plot, args.title)
+        return
+    for k, run_dir in enumerate(args.run_dirs):
+        print(("\n" if k else "") + "\n".join(summary(_load_run(run_dir))))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""Shared test helpers: random float64 arrays and the gradient-check assertion."""
+"""Shared test helpers: random float64 arrays, the gradient-check assertion, the project's own files."""
+import os
+import subprocess
+
 import numpy
 
 from common.gradcheck import check_layer
@@ -19,3 +22,35 @@ def assert_gradients(layer, inputs, tol=TOLERANCE, **kwargs):
 
 def ids(rng, high, *shape):
     return rng.integers(0, high, shape).astype(numpy.int64)
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHAPTERS = ["ch%02d" % i for i in range(1, 9)]
+PROJECT_FOLDERS = ["common", "dataset"] + CHAPTERS + ["tests", "benchmarks", "docs", ".ci"]
+
+
+def project_files(suffix=".py", folders=PROJECT_FOLDERS, root=ROOT):
+    """The project's own files ending in ``suffix`` under ``folders`` (paths relative to the checkout, sorted).
+
+    In a git checkout these are the files git knows (tracked, or new and not ignored); elsewhere (an
+    unpacked sdist) the files under the folders. Either way nothing outside the project's folders is
+    read: not a virtual environment in the checkout (``.venv/``), ``runs/`` or caches. Folders are
+    matched by whole path parts, never by substring.
+    """
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                                cwd=root, capture_output=True, check=True).stdout.decode().split("\0")
+        paths = [p for p in listed if p and os.path.isfile(os.path.join(root, p))]
+    except (OSError, subprocess.CalledProcessError):
+        paths = list(_walk(folders, root))
+    chosen = set(folders)
+    return sorted(p.replace(os.sep, "/") for p in paths
+                  if p.endswith(suffix) and p.replace(os.sep, "/").split("/")[0] in chosen)
+
+
+def _walk(folders, root):
+    for folder in folders:
+        for dirpath, subdirs, names in os.walk(os.path.join(root, folder)):
+            subdirs[:] = [d for d in subdirs if d != "__pycache__"]
+            for name in names:
+                yield os.path.relpath(os.path.join(dirpath, name), root)

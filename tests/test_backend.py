@@ -7,7 +7,8 @@ import sys
 import numpy
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.helpers import ROOT, project_files
+
 HAVE_CUPY = importlib.util.find_spec("cupy") is not None
 
 
@@ -74,16 +75,30 @@ def test_gpu_flag_with_cupy_but_no_device_falls_back_with_one_clear_warning(tmp_
 
 def test_only_common_np_imports_cupy():
     offenders = []
-    for folder, _, files in os.walk(ROOT):
-        if any(part in folder for part in (".git", "runs", "__pycache__")):
-            continue
-        for name in files:
-            path = os.path.join(folder, name)
-            if name.endswith(".py") and os.path.relpath(path, ROOT) not in ("common/np.py", "tests/test_backend.py"):
-                text = open(path).read()
-                if "import cupy" in text or "from cupy" in text:
-                    offenders.append(os.path.relpath(path, ROOT))
+    for path in project_files(".py"):
+        if path not in ("common/np.py", "tests/test_backend.py"):
+            with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+                text = f.read()
+            if "import cupy" in text or "from cupy" in text:
+                offenders.append(path)
     assert offenders == []
+
+
+@pytest.mark.parametrize("with_git", [True, False])
+def test_source_scans_read_only_the_projects_files(tmp_path, with_git):
+    """A virtual environment, runs/ and caches inside a checkout are never read; folders match exactly."""
+    planted = {"common/np.py": "import numpy\n", "ch06/train.py": "x = 1\n", "tests/test_a.py": "",
+               ".venv/lib/site.py": b"\xff\xfe not UTF-8", "runs/x.py": "import cupy\n",
+               "myruns/y.py": "", "common/__pycache__/np.py": "", "setup.py": ""}
+    for name, text in planted.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    if with_git:
+        if subprocess.run(["git", "init", "-q", str(tmp_path)], capture_output=True).returncode != 0:
+            pytest.skip("git is not available")
+        (tmp_path / ".gitignore").write_text("__pycache__/\nruns/\n")
+    assert project_files(".py", root=str(tmp_path)) == ["ch06/train.py", "common/np.py", "tests/test_a.py"]
 
 
 GPU_CHECK = """

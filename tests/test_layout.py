@@ -5,18 +5,16 @@ import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CHAPTERS = ["ch%02d" % i for i in range(1, 9)]
+from tests.helpers import CHAPTERS, ROOT, project_files
+
 STDLIB = set(sys.stdlib_module_names)
 # third-party packages a folder may use, beyond numpy (and the folder's own rules below)
 OPTIONAL = {"common": {"scipy", "matplotlib", "IPython", "tqdm"}, "dataset": {"nltk", "sklearn"}, "chapters": {"sklearn"}}
 
 
 def python_files(folder):
-    for dirpath, _, files in os.walk(os.path.join(ROOT, folder)):
-        for name in sorted(files):
-            if name.endswith(".py"):
-                yield os.path.join(dirpath, name)
+    for path in project_files(".py", folders=[folder]):
+        yield os.path.join(ROOT, path)
 
 
 def imported_roots(path):

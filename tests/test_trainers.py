@@ -1,5 +1,6 @@
 """The book's Trainer / RnnlmTrainer on top of the one loop: batches, offsets across fit calls,
 plateau decay, best checkpoint, divergence."""
+import json
 import math
 
 import numpy
@@ -203,3 +204,25 @@ def test_a_records_best_epoch_follows_the_metrics_direction():
     lines = summary(epochs)
     assert "best: epoch 2, valid accuracy 0.7" in lines                  # the first of equals, higher is better
     assert "| 2 | 0.5 | 0.7 | 0.001 | 10 | t |" in lines and "| epoch | train loss | valid accuracy |" in lines[1]
+
+
+def test_validation_curves_plot_from_records_and_csv_files(tmp_path):
+    from common.run_dir import main, read_curve, validation_curve
+    start = {"kind": "start", "time": "t"}
+    epoch = lambda e, v: {"kind": "epoch", "epoch": e, "train_loss": 1.0, "metric": "accuracy", "valid": v,  # noqa: E731
+                          "lr": 0.001, "seconds": 1.0, "time": "t"}
+    records = [start, epoch(1, 0.9), start, epoch(1, 0.1), epoch(2, 0.5), {"kind": "result", "time": "t"}]
+    assert validation_curve(records) == ("accuracy", [(1, 0.1), (2, 0.5)])     # the latest fresh run only
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "record.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    csv = tmp_path / "better.csv"
+    csv.write_text("# from runs/better/record.jsonl\nepoch,perplexity\n1,201.61\n2,150.10\n")
+    assert read_curve(str(csv)) == ("perplexity", [(1, 201.61), (2, 150.1)])
+    main([str(run), str(csv), "--plot", str(tmp_path / "curves.png"), "--labels", "a,b", "--title", "t"])
+    assert (tmp_path / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(SystemExit):
+        main([str(run), str(csv), "--plot", str(tmp_path / "x.png"), "--labels", "only one"])
+    (tmp_path / "bad.csv").write_text("step,loss\n1,2\n")
+    with pytest.raises(SystemExit, match="expected a header line 'epoch,METRIC'"):
+        read_curve(str(tmp_path / "bad.csv"))
