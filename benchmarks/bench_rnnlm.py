@@ -64,30 +64,14 @@ def book_step(name, H, N):
 
 def torch_step(name, H, N):
     import torch
-    import torch.nn as nn
+
+    from benchmarks.torch_jobs import language_model_module, step as torch_update
 
     torch.set_num_threads(os.cpu_count())
-    dropout = CONFIGS[name][2]
-    layers = 2 if name == "better" else 1
-
-    class LM(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.embed = nn.Embedding(V, H)
-            self.drop = nn.Dropout(dropout)
-            self.lstm = nn.LSTM(H, H, num_layers=layers, dropout=dropout if layers > 1 else 0.0, batch_first=True)
-            self.out = nn.Linear(H, V)
-            if name == "better":
-                self.out.weight = self.embed.weight
-
-        def forward(self, x, state):
-            h, state = self.lstm(self.drop(self.embed(x)), state)
-            return self.out(self.drop(h)), state
-
-    model = LM()
-    opt = torch.optim.SGD(model.parameters(), lr=20.0)
-    loss_fn = nn.CrossEntropyLoss()
     rng = numpy.random.default_rng(0)
+    model = language_model_module(V, H, 2 if name == "better" else 1, CONFIGS[name][2], name == "better", rng)
+    opt = torch.optim.SGD(model.parameters(), lr=20.0)
+    loss_fn = torch.nn.CrossEntropyLoss()
     state = [None]
 
     def step():
@@ -96,11 +80,7 @@ def torch_step(name, H, N):
         if state[0] is not None:
             state[0] = tuple(s.detach() for s in state[0])
         out, state[0] = model(x, state[0])
-        loss = loss_fn(out.reshape(-1, V), y.reshape(-1))
-        opt.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 0.25)
-        opt.step()
+        torch_update(opt, loss_fn(out.reshape(-1, V), y.reshape(-1)), model, 0.25)
 
     return step
 

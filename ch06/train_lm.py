@@ -5,6 +5,7 @@ epoch, keeps the best checkpoint, divides the learning rate by --decay when
 validation does not improve, and reports the test perplexity of the best model.
 """
 import os
+import time
 
 import numpy
 
@@ -65,9 +66,11 @@ def main(argv, module, doc, **defaults):
                    path=run.file("train_perplexity.png"))
         if training.best_epoch is not None:
             load_params_into(model, run.best)
+    test_start = time.time()
     test_ppl = Perplexity(test, batch_size=10, time_size=args.time_size)(model)
+    test_seconds = time.time() - test_start
     print("test perplexity: %.2f (model after epoch %s)" % (test_ppl, training.best_epoch))
     if run:
         run.append({"kind": "result", "test_perplexity": test_ppl, "best_epoch": training.best_epoch,
-                    "best_valid_perplexity": training.best})
+                    "best_valid_perplexity": training.best, "test_seconds": test_seconds})
     return test_ppl

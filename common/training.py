@@ -107,6 +107,7 @@ class Training:
         self.best = self.best_epoch = None
         self.lr0 = optimizer.lr
         self._epoch_losses, self._epoch_seconds, self._epoch_lr = [], 0.0, None
+        self._valid_seconds = 0.0                    # the evaluator's share of the epoch's seconds
         self._interval = [0.0, 0]
         self._first_losses = []
         self._target_epochs = None
@@ -162,7 +163,9 @@ class Training:
                     self._save_last()
             if bar is not None:
                 bar.close()
+            evaluation_start = time.time()
             value = self.evaluator(self.model) if self.evaluator is not None else None
+            self._valid_seconds = time.time() - evaluation_start
         except StopRequested as stop:
             self._clock()
             self._interrupted(str(stop), e, n)
@@ -229,7 +232,8 @@ class Training:
         record = {"kind": "epoch", "epoch": e + 1, "iterations": n,
                   "train_loss": sum(self._epoch_losses) / max(1, len(self._epoch_losses)),
                   "metric": getattr(self.evaluator, "name", None), "valid": value, "lr": self._epoch_lr,
-                  "seconds": self._epoch_seconds, "loss_curve": list(self._epoch_losses)}
+                  "seconds": self._epoch_seconds, "valid_seconds": self._valid_seconds,
+                  "loss_curve": list(self._epoch_losses)}
         details = getattr(self.evaluator, "details", None)
         if details:
             record["details"] = dict(details)

@@ -1,5 +1,5 @@
 """Smoke tests: the benchmark scripts and their reference implementations run on tiny inputs."""
-import importlib
+import importlib.util
 
 import numpy
 import pytest
@@ -125,7 +125,8 @@ def test_ratios_are_taken_within_each_round_and_their_median_reported():
     assert median_ratio(res, "a", "b") == 2.0        # the ratio of the medians (4 / 3) would differ
 
 
-BENCHMARKS = ["bench_rnnlm", "bench_word2vec", "gemm_floor", "gensim_reference", "lstm_forms", "packed_gemm"]
+BENCHMARKS = ["bench_rnnlm", "bench_word2vec", "end_to_end", "gemm_floor", "gensim_reference", "lstm_forms", "packed_gemm",
+              "torch_jobs"]
 
 
 @pytest.mark.parametrize("name", BENCHMARKS)
@@ -141,7 +142,8 @@ def test_benchmark_help_names_the_command_and_shows_defaults(name, capsys):
 
 @pytest.mark.parametrize("name, argv", [("bench_rnnlm", ["--rounds", "0"]), ("bench_rnnlm", ["--gap", "-1"]),
                                         ("bench_rnnlm", ["--hidden", "0"]), ("bench_word2vec", ["--lr", "0"]),
-                                        ("gemm_floor", ["--repeats", "0"]), ("gensim_reference", ["--epochs", "0"]),
+                                        ("gemm_floor", ["--repeats", "0"]),
+                                        ("end_to_end", ["--rounds", "0"]), ("end_to_end", ["--gap", "-1"]), ("gensim_reference", ["--epochs", "0"]),
                                         ("lstm_forms", ["--steps", "-2"]), ("packed_gemm", ["--calls", "0"])])
 def test_benchmarks_refuse_values_that_would_time_nothing(name, argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -205,3 +207,33 @@ def test_rnnlm_benchmark_prints_the_ratio_of_every_round(monkeypatch, capsys):
     bench_rnnlm.main(["--models", "rnnlm", "--rounds", "3", "--no-book"])
     out = capsys.readouterr().out
     assert "us/torch by round: 0.900 1.100 0.800 (median 0.900)" in out
+
+
+def test_end_to_end_alternates_the_arms_and_takes_each_rounds_ratio(capsys):
+    from benchmarks import end_to_end
+    times = {"scratchnlp": iter([9.0, 8.0, 30.0]), "pytorch": iter([10.0, 10.0, 10.0])}
+    order = []
+
+    def arm(name):
+        def run():
+            order.append(name)
+            return dict(total=next(times[name]), train=5.0, eval=1.0, metric="accuracy", value=0.5)
+        return run
+
+    results = end_to_end.measure("seq2seq", None, None, rounds=3, gap=0, run={a: arm(a) for a in times})
+    assert order == ["scratchnlp", "pytorch", "pytorch", "scratchnlp", "scratchnlp", "pytorch"]
+    summary = end_to_end.summarise("seq2seq", results)
+    assert summary["ratio"] == 0.9 and (summary["low"], summary["high"]) == (0.8, 3.0)   # median of 0.9, 0.8, 3.0
+    assert "ratio 0.900" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch is not installed")
+def test_end_to_end_runs_both_arms_of_a_job_as_processes(capsys):
+    from benchmarks import end_to_end
+    from tests.conftest import has_data
+    if not has_data("dlfs2_seq/addition.txt"):
+        pytest.skip("the addition set is not available")
+    [summary] = end_to_end.main(["--jobs", "seq2seq", "--rounds", "1", "--gap", "0", "--quick"])
+    assert summary["metric"] == "accuracy" and 0 < summary["ours"]["train"] < summary["ours"]["total"]
+    assert 0 < summary["theirs"]["train"] < summary["theirs"]["total"]
+    assert "| seq2seq | 1 |" in capsys.readouterr().out

@@ -17,7 +17,7 @@ from common.training import TrainingDiverged, TrainingInterrupted
 from tests.conftest import needs_ptb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TIMING = ("seconds", "time")
+TIMING = ("seconds", "valid_seconds", "time")
 
 
 def records(folder, kind="epoch"):
@@ -266,7 +266,7 @@ def test_a_diverging_run_stops_with_a_clear_message_and_is_never_saved_as_best(t
     assert out.returncode == 1 and "error: the run diverged at epoch 1" in out.stderr and "Traceback" not in out.stderr
 
 
-EPOCH_KEYS = {"kind", "epoch", "iterations", "train_loss", "metric", "valid", "lr", "seconds", "loss_curve", "time"}
+EPOCH_KEYS = {"kind", "epoch", "iterations", "train_loss", "metric", "valid", "lr", "seconds", "valid_seconds", "loss_curve", "time"}
 
 
 @needs_ptb
