@@ -21,15 +21,18 @@ def new_figure(ncols=1, figsize=(6, 4)):
 
 
 def plot_curve(ys, xlabel, ylabel, xs=None, ylim=None, labels=None, title=None, path=None):
-    """One curve (ys a list of numbers) or several (ys a list of lists); saved when ``path`` is given.
+    """One curve (ys a list of numbers) or several (ys a list of lists, xs one list or one per curve);
+    saved when ``path`` is given.
 
     Returns the Figure.
     """
     fig, ax = new_figure()
     series = ys if ys and isinstance(ys[0], (list, tuple)) else [ys]
+    per_curve_xs = xs is not None and len(xs) > 0 and isinstance(xs[0], (list, tuple))
     for k, y in enumerate(series):
-        x = xs if xs is not None else range(1, len(y) + 1)
-        ax.plot(list(x)[:len(y)], y, label=labels[k] if labels else None)
+        x = xs[k] if per_curve_xs else xs
+        x = x if x is not None else range(1, len(y) + 1)
+        ax.plot(list(x)[:len(y)], y, marker="." if len(y) <= 50 else None, label=labels[k] if labels else None)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if ylim:

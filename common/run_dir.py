@@ -187,23 +187,18 @@ def plot_runs(curves, path=None, title=None):
     """One validation curve per (label, metric, [(epoch, value), ...]); a Figure, saved when ``path`` is given."""
     from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
-    from common.plot import new_figure, save_figure
+    from common.plot import plot_curve, save_figure
 
-    fig, ax = new_figure(figsize=(5, 3.2))
-    for label, metric, points in curves:
-        ax.plot([e for e, _ in points], [v for _, v in points], marker=".", label=label)
     metrics = sorted({metric for _, metric, _ in curves})
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("validation " + " / ".join(metrics))
+    fig = plot_curve([[v for _, v in points] for _, _, points in curves], "epoch", "validation " + " / ".join(metrics),
+                     xs=[[e for e, _ in points] for _, _, points in curves], labels=[c[0] for c in curves], title=title)
+    ax = fig.axes[0]
     if metrics == ["perplexity"]:
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(ScalarFormatter())
         ax.yaxis.set_minor_formatter(ScalarFormatter())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    if title:
-        ax.set_title(title)
     if path:
         save_figure(fig, path)
     return fig
