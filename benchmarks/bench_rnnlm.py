@@ -49,6 +49,7 @@ def scratchnlp_step(name, H, N):
         stepper.step(0.25)
         sync()
 
+    step.model = model
     return step
 
 

@@ -82,11 +82,15 @@ def test_reoriented_lstm_computes_the_same_step():
         numpy.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-15)
 
 
-def test_rnnlm_benchmark_step_runs():
+def test_rnnlm_benchmark_step_trains_the_model():
     from benchmarks.bench_rnnlm import scratchnlp_step
     step = scratchnlp_step("rnnlm", 16, 4)
+    before = [p.copy() for p in step.model.params]
     step()
     step()
+    after = step.model.params
+    assert all(numpy.isfinite(p).all() for p in after)
+    assert all(not numpy.array_equal(a, b) for a, b in zip(before, after))    # SGD moved every parameter
 
 
 def test_floor_arm_runs_the_step_products_at_the_benchmark_batch():
