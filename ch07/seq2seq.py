@@ -14,9 +14,13 @@ class Encoder:
     def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f"):
         V, D, H = vocab_size, wordvec_size, hidden_size
         self.embed = TimeEmbedding(randn(V, D, scale=0.01, rng=rng, dtype=dtype))
-        self.lstm = recurrent_layer(TimeLSTM, D, H, rng, dtype, stateful=False)
+        self.lstm = self.recurrent(D, H, rng, dtype)
         self.params, self.grads = collect_params(self.embed, self.lstm)
         self.hs = None
+
+    def recurrent(self, D, H, rng, dtype):
+        """The encoder's recurrent layer: one TimeLSTM (D -> H) over the whole question."""
+        return recurrent_layer(TimeLSTM, D, H, rng, dtype, stateful=False)
 
     def forward(self, xs):
         self.hs = self.lstm.forward(self.embed.forward(xs))
@@ -67,8 +71,12 @@ class Decoder:
         out = []
         for _ in range(sample_size):
             x = self._scores(x, context).argmax(axis=2).astype(np.int32)
+            self._generated_step()
             out.append(x)
         return np.concatenate(out, axis=1)
+
+    def _generated_step(self):
+        """Called after every step of ``generate`` (the attention decoder keeps its weights here)."""
 
 
 class Seq2seq(BaseModel):
@@ -76,9 +84,9 @@ class Seq2seq(BaseModel):
     encoder_class = Encoder
     decoder_class = Decoder
 
-    def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f"):
+    def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f", **encoder_options):
         args = (vocab_size, wordvec_size, hidden_size)
-        self.encoder = self.encoder_class(*args, rng=rng, dtype=dtype)
+        self.encoder = self.encoder_class(*args, rng=rng, dtype=dtype, **encoder_options)
         self.decoder = self.decoder_class(*args, rng=rng, dtype=dtype)
         self.softmax = TimeSoftmaxWithLoss()
         self.params, self.grads = collect_params(self.encoder, self.decoder)

@@ -6,7 +6,6 @@ AttentionDecoder: scores = Affine([context ; decoder state]) with the context fi
 from ch07.seq2seq import Decoder, Encoder, Seq2seq
 from common.attention import TimeAttention
 from common.init import recurrent_layer
-from common.layers import collect_params
 from common.np import np
 from common.time_layers import TimeBidirectional, TimeLSTM
 
@@ -14,14 +13,17 @@ from common.time_layers import TimeBidirectional, TimeLSTM
 class AttentionEncoder(Encoder):
     """Encoder that returns every state hs (N, T, H) (optionally bidirectional, H/2 each way)."""
     def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f", bidirectional=False):
+        if bidirectional and hidden_size % 2:
+            raise ValueError("a bidirectional encoder needs an even hidden_size")
+        self.bidirectional = bidirectional
         super().__init__(vocab_size, wordvec_size, hidden_size, rng, dtype)
-        if bidirectional:
-            if hidden_size % 2:
-                raise ValueError("a bidirectional encoder needs an even hidden_size")
-            half = hidden_size // 2
-            self.lstm = TimeBidirectional(recurrent_layer(TimeLSTM, wordvec_size, half, rng, dtype),
-                                          recurrent_layer(TimeLSTM, wordvec_size, half, rng, dtype))
-            self.params, self.grads = collect_params(self.embed, self.lstm)
+
+    def recurrent(self, D, H, rng, dtype):
+        """One TimeLSTM, or with ``bidirectional`` a forward and a backward TimeLSTM of H/2 each."""
+        if not self.bidirectional:
+            return super().recurrent(D, H, rng, dtype)
+        return TimeBidirectional(recurrent_layer(TimeLSTM, D, H // 2, rng, dtype),
+                                 recurrent_layer(TimeLSTM, D, H // 2, rng, dtype))
 
     def forward(self, xs):
         self.hs = self.lstm.forward(self.embed.forward(xs))
@@ -56,16 +58,13 @@ class AttentionDecoder(Decoder):
 
     def generate(self, enc_hs, start_id, sample_size):
         """Greedy decoding; ``attention_weights`` (N, sample_size, T) holds every step's weights."""
-        weights = []
-        self.lstm.set_state(self.initial_state(enc_hs))
-        x = np.full((enc_hs.shape[0], 1), start_id, dtype=np.int32)
-        out = []
-        for _ in range(sample_size):
-            x = self._scores(x, enc_hs).argmax(axis=2).astype(np.int32)
-            weights.append(self.attention.attention_weights)
-            out.append(x)
-        self.attention_weights = np.concatenate(weights, axis=1)
-        return np.concatenate(out, axis=1)
+        self._weights = []
+        ids = super().generate(enc_hs, start_id, sample_size)
+        self.attention_weights = np.concatenate(self._weights, axis=1)
+        return ids
+
+    def _generated_step(self):
+        self._weights.append(self.attention.attention_weights)
 
 
 class AttentionSeq2seq(Seq2seq):
@@ -74,8 +73,4 @@ class AttentionSeq2seq(Seq2seq):
     decoder_class = AttentionDecoder
 
     def __init__(self, vocab_size, wordvec_size, hidden_size, rng=None, dtype="f", bidirectional=False):
-        args = (vocab_size, wordvec_size, hidden_size)
-        super().__init__(*args, rng=rng, dtype=dtype)
-        if bidirectional:
-            self.encoder = AttentionEncoder(*args, rng=rng, dtype=dtype, bidirectional=True)
-            self.params, self.grads = collect_params(self.encoder, self.decoder)
+        super().__init__(vocab_size, wordvec_size, hidden_size, rng=rng, dtype=dtype, bidirectional=bidirectional)

@@ -91,3 +91,13 @@ def test_decay_last_ramps_the_learning_rate_down_over_the_final_epochs():
     args.decay_last = None
     args.lr_decay = 0.5
     assert [learning_rate(e, 1.0, args) for e in range(3)] == [1.0, 0.5, 0.25]
+
+
+def test_bidirectional_attention_model_builds_its_encoder_once():
+    """The model's weights are exactly an encoder's and a decoder's drawn in turn from the same generator."""
+    from ch08.attention_seq2seq import AttentionDecoder, AttentionEncoder
+    model = AttentionSeq2seq(13, 4, 6, bidirectional=True, rng=numpy.random.default_rng(5))
+    rng = numpy.random.default_rng(5)
+    parts = AttentionEncoder(13, 4, 6, rng=rng, bidirectional=True), AttentionDecoder(13, 4, 6, rng=rng)
+    expected = [p for part in parts for p in part.params]
+    assert len(model.params) == len(expected) and all(numpy.array_equal(a, b) for a, b in zip(model.params, expected))
