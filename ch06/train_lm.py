@@ -25,24 +25,27 @@ MODELS = {"rnn": SimpleRnnlm, "lstm": Rnnlm, "gru": GruRnnlm, "better": BetterRn
 DRY_RUN_TOKENS = 2000
 
 
-def build_parser(module, doc, model, epochs, hidden, decay):
-    """The command line shared by the PTB language-model scripts."""
-    p = training_parser(module, doc, out_dir=os.path.join("runs", model), epochs=epochs, batch_size=20,
-                        lr=20.0, max_grad=0.25, eval_interval=20)
-    p.add_argument("--model", choices=sorted(MODELS), default=model, help="recurrent layer(s) of the model")
-    p.add_argument("--time-size", type=positive_int, default=35, help="time steps per BPTT batch (also the validation window)")
-    p.add_argument("--wordvec-size", type=positive_int, default=hidden, help="word-vector size D")
-    p.add_argument("--hidden-size", type=positive_int, default=hidden, help="hidden size H")
-    p.add_argument("--dropout", type=fraction, default=0.5, help="dropout ratio (BetterRnnlm only)")
-    p.add_argument("--decay", type=at_least_one, default=decay,
+def build_parser(module, doc, recipe):
+    """The command line shared by the PTB language-model scripts; ``recipe`` (a script's RECIPE) gives the defaults."""
+    r = recipe
+    p = training_parser(module, doc, out_dir=os.path.join("runs", r["model"]), epochs=r["epochs"],
+                        batch_size=r["batch_size"], lr=r["lr"], max_grad=r["max_grad"], eval_interval=20)
+    p.add_argument("--model", choices=sorted(MODELS), default=r["model"], help="recurrent layer(s) of the model")
+    p.add_argument("--time-size", type=positive_int, default=r["time_size"],
+                   help="time steps per BPTT batch (also the validation window)")
+    p.add_argument("--wordvec-size", type=positive_int, default=r["wordvec_size"], help="word-vector size D")
+    p.add_argument("--hidden-size", type=positive_int, default=r["hidden_size"], help="hidden size H")
+    p.add_argument("--dropout", type=fraction, default=r.get("dropout", 0.5), help="dropout ratio (BetterRnnlm only)")
+    p.add_argument("--decay", type=at_least_one, default=r["lr_decay"],
                    help="divide lr by this when validation perplexity does not improve (1: never)")
     p.add_argument("--limit-tokens", type=positive_int, default=None,
                    help="use only the first N ids of every split (quick runs; default: all)")
     return p
 
 
-def main(argv, module, doc, **defaults):
-    args, run = start_training(build_parser(module, doc, **defaults), argv)
+def main(argv, module, doc, recipe):
+    """Train the recipe's model on PTB (the options override the recipe), then report the test perplexity."""
+    args, run = start_training(build_parser(module, doc, recipe), argv)
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     valid, _, _ = ptb.load_data("valid")
     test, _, _ = ptb.load_data("test")

@@ -78,7 +78,7 @@ def training_parser(module, doc, out_dir, epochs, batch_size, lr, max_grad=None,
     p.add_argument("--batch-size", type=positive_int, default=batch_size, help="samples per mini-batch")
     p.add_argument("--lr", type=positive_float, default=lr, help="initial learning rate")
     p.add_argument("--max-grad", type=positive_float, default=max_grad,
-                   help="clip the global gradient norm to this (default None: no clipping)")
+                   help="clip the global gradient norm to this" + ("" if max_grad else " (default: none, no clipping)"))
     p.add_argument("--eval-interval", type=positive_int, default=eval_interval,
                    help="print the mean training loss every this many iterations")
     p.add_argument("--seed", type=int, default=1, help="seed of every random choice (weights, batches, dropout)")
