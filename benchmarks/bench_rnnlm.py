@@ -19,7 +19,8 @@ import os
 import numpy
 
 from benchmarks.harness import median, median_ratio, report, round_ratios, round_robin, time_steps
-from ch06.rnnlm import BetterRnnlm, Rnnlm
+from ch06.better_rnnlm import BetterRnnlm
+from ch06.rnnlm import Rnnlm
 from common.batches import BPTTBatches
 from common.cli import non_negative_float, non_negative_int, parser, positive_int
 from common.np import GPU, np, to_gpu

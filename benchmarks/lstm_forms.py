@@ -15,7 +15,8 @@ import time
 
 import numpy
 
-from ch06.rnnlm import BetterRnnlm, Rnnlm
+from ch06.better_rnnlm import BetterRnnlm
+from ch06.rnnlm import Rnnlm
 from common.cli import parser, positive_int
 from common.np import np, seed
 from common.optimizer import SGD

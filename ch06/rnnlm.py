@@ -1,11 +1,10 @@
-"""Language models of chapter 6: Rnnlm (1 x LSTM), BetterRnnlm (2 x LSTM, dropout,
-weight tying) and GruRnnlm (the same as Rnnlm with a GRU).
+"""Language models of chapter 6: Rnnlm (1 x LSTM) and GruRnnlm (the same with a GRU);
+BetterRnnlm (2 x LSTM, dropout, weight tying) is in ch06/better_rnnlm.py, as in the book.
 
 xs, ts: (N, T) ids; V vocabulary, D word-vector size, H hidden size.
 """
-from common.init import randn, recurrent_layer, zeros
-from common.sequential import OneLayerLM, Sequential
-from common.time_layers import TimeAffine, TimeDropout, TimeEmbedding, TimeGRU, TimeLSTM, TimeSoftmaxWithLoss
+from common.sequential import OneLayerLM
+from common.time_layers import TimeGRU, TimeLSTM
 
 
 class Rnnlm(OneLayerLM):
@@ -17,24 +16,3 @@ class GruRnnlm(OneLayerLM):
     """Rnnlm with a TimeGRU in place of the LSTM."""
     recurrent_class = TimeGRU
 
-
-class BetterRnnlm(Sequential):
-    """Embedding -> Dropout -> LSTM -> Dropout -> LSTM -> Dropout -> Affine(embed_W.T).
-
-    The output layer uses the transposed *view* of the embedding matrix (weight
-    tying), so wordvec_size must equal hidden_size.
-    """
-
-    def __init__(self, vocab_size=10000, wordvec_size=650, hidden_size=650, dropout_ratio=0.5, rng=None, dtype="f"):
-        V, D, H = vocab_size, wordvec_size, hidden_size
-        if D != H:
-            raise ValueError("weight tying needs wordvec_size == hidden_size (got %d and %d)" % (D, H))
-        embed_W = randn(V, D, scale=0.01, rng=rng, dtype=dtype)
-        self.lstm_layers = [recurrent_layer(TimeLSTM, D, H, rng, dtype, stateful=True),
-                            recurrent_layer(TimeLSTM, H, H, rng, dtype, stateful=True)]
-        super().__init__([
-            TimeEmbedding(embed_W), TimeDropout(dropout_ratio),
-            self.lstm_layers[0], TimeDropout(dropout_ratio),
-            self.lstm_layers[1], TimeDropout(dropout_ratio),
-            TimeAffine(embed_W.T, zeros(V, dtype=dtype)),
-        ], TimeSoftmaxWithLoss())

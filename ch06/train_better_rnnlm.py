@@ -9,7 +9,7 @@ from common.cli import main_guard
 
 # The book's hyperparameters (ch06/train_better_rnnlm.py); every one can be changed on the command line.
 RECIPE = dict(
-    model="better",      # BetterRnnlm: 2 x TimeLSTM, dropout, output layer tied to the embedding (ch06/rnnlm.py)
+    model="better",      # BetterRnnlm: 2 x TimeLSTM, dropout, output layer tied to the embedding (ch06/better_rnnlm.py)
     batch_size=20,
     time_size=35,
     wordvec_size=650,    # = hidden_size, as weight tying needs

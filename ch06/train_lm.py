@@ -10,7 +10,8 @@ import time
 import numpy
 
 from ch05.simple_rnnlm import SimpleRnnlm
-from ch06.rnnlm import BetterRnnlm, GruRnnlm, Rnnlm
+from ch06.better_rnnlm import BetterRnnlm
+from ch06.rnnlm import GruRnnlm, Rnnlm
 from common.batches import BPTTBatches
 from common.checkpoint import load_params_into
 from common.cli import at_least_one, fit, fraction, positive_int, run_extra, start_training, training_parser

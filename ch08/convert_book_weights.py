@@ -16,7 +16,8 @@ This command lives in the last chapter because it can build every chapter's mode
 import os
 
 from ch05.simple_rnnlm import SimpleRnnlm
-from ch06.rnnlm import BetterRnnlm, Rnnlm
+from ch06.better_rnnlm import BetterRnnlm
+from ch06.rnnlm import Rnnlm
 from ch07.peeky_seq2seq import PeekySeq2seq
 from ch07.seq2seq import Seq2seq
 from ch08.attention_seq2seq import AttentionSeq2seq

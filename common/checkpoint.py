@@ -341,8 +341,12 @@ def load_params_into(model, path):
     return ckpt
 
 
+# Model classes that moved, by the name older checkpoints give them.
+MOVED_CLASSES = {"ch06.rnnlm:BetterRnnlm": "ch06.better_rnnlm:BetterRnnlm"}
+
+
 def _import_class(spec, path):
-    module, _, qualname = spec.partition(":")
+    module, _, qualname = MOVED_CLASSES.get(spec, spec).partition(":")
     if module.split(".")[0] not in TRUSTED_PACKAGES:
         raise CheckpointError("%s names the model class %s; only ScratchNLP's own modules are imported from a "
                               "checkpoint (pass cls= to load_model for your own class)" % (path, spec))

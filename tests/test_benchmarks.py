@@ -62,7 +62,7 @@ def test_gemm_floor_lists_every_product_of_a_step():
 def test_readable_and_fused_lstm_are_bit_identical():
     import numpy
     from benchmarks.lstm_forms import FusedTimeLSTM, identical
-    from ch06.rnnlm import BetterRnnlm
+    from ch06.better_rnnlm import BetterRnnlm
     rng = numpy.random.default_rng(0)
     xs, ts = rng.integers(0, 30, (3, 6)), rng.integers(0, 30, (3, 6))
     assert identical(lambda: BetterRnnlm(30, 8, 8, rng=numpy.random.default_rng(1)), xs, ts, FusedTimeLSTM)
@@ -71,7 +71,7 @@ def test_readable_and_fused_lstm_are_bit_identical():
 def test_reoriented_lstm_computes_the_same_step():
     import numpy
     from benchmarks.lstm_forms import ReorientedTimeLSTM, step_outputs
-    from ch06.rnnlm import BetterRnnlm
+    from ch06.better_rnnlm import BetterRnnlm
     from common.time_layers import TimeLSTM
     rng = numpy.random.default_rng(0)
     xs, ts = rng.integers(0, 30, (3, 6)), rng.integers(0, 30, (3, 6))

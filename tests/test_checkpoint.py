@@ -13,7 +13,8 @@ from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
 from ch05.char_lm import CharLM
 from ch05.simple_rnnlm import SimpleRnnlm
-from ch06.rnnlm import BetterRnnlm, GruRnnlm, Rnnlm
+from ch06.better_rnnlm import BetterRnnlm
+from ch06.rnnlm import GruRnnlm, Rnnlm
 from ch06.sequence_classifier import BagOfWordsClassifier, RnnClassifier
 from ch07.peeky_seq2seq import PeekySeq2seq
 from ch07.seq2seq import Seq2seq
@@ -323,3 +324,18 @@ def test_the_vocabulary_is_part_of_the_document_and_comes_back(tmp_path):
     ckpt = read_checkpoint(path)
     assert not [k for k in ckpt.arrays if k.startswith("extra/")]        # no 4-bytes-a-character string array
     assert ckpt.vocab() == ({w: i for i, w in id_to_word.items()}, id_to_word)
+
+
+def test_a_checkpoint_naming_a_moved_class_still_loads(tmp_path):
+    """BetterRnnlm moved from ch06/rnnlm.py to ch06/better_rnnlm.py (the book's file); older files name the old home."""
+    model = BetterRnnlm(V, 4, 4, dtype="d")
+    path = model.save_params(str(tmp_path / "better.npz"))
+    with numpy.load(path) as f:
+        arrays = dict(f)
+    document = arrays["__checkpoint_json__"].tobytes().decode()
+    assert '"ch06.better_rnnlm:BetterRnnlm"' in document
+    old = document.replace('"ch06.better_rnnlm:BetterRnnlm"', '"ch06.rnnlm:BetterRnnlm"')
+    arrays["__checkpoint_json__"] = numpy.frombuffer(old.encode(), dtype=numpy.uint8)
+    numpy.savez(tmp_path / "old.npz", **arrays)
+    again = load_model(str(tmp_path / "old.npz"))
+    assert type(again) is BetterRnnlm and all(numpy.array_equal(a, b) for a, b in zip(again.params, model.params))

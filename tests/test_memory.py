@@ -12,7 +12,8 @@ import numpy
 import pytest
 
 from ch04.cbow import CBOW
-from ch06.rnnlm import BetterRnnlm, Rnnlm
+from ch06.better_rnnlm import BetterRnnlm
+from ch06.rnnlm import Rnnlm
 from ch06.sequence_classifier import RnnClassifier
 from ch07.peeky_seq2seq import PeekySeq2seq
 from ch08.attention_seq2seq import AttentionSeq2seq

@@ -7,7 +7,8 @@ from ch01.two_layer_net import TwoLayerNet
 from ch03.simple_cbow import SimpleCBOW, SimpleSkipGram
 from ch05.char_lm import CharLM
 from ch05.simple_rnnlm import SimpleRnnlm
-from ch06.rnnlm import BetterRnnlm, GruRnnlm, Rnnlm
+from ch06.better_rnnlm import BetterRnnlm
+from ch06.rnnlm import GruRnnlm, Rnnlm
 from common.gradcheck import check_model
 from tests.helpers import ids
 

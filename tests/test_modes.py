@@ -1,7 +1,7 @@
 """One train/eval switch: model.train() / model.eval() reach every dropout layer."""
 import numpy
 
-from ch06.rnnlm import BetterRnnlm
+from ch06.better_rnnlm import BetterRnnlm
 from ch06.sequence_classifier import RnnClassifier
 from common.evaluation import eval_perplexity
 from common.np import seed
