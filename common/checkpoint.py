@@ -300,9 +300,17 @@ def _v1_values(model, ckpt):
     return [ckpt.arrays["p%03d" % k].T if transposed else ckpt.arrays["p%03d" % k] for k, transposed in meta["index"]]
 
 
+def _is_a(model, spec, path):
+    """True if ``model`` is an instance of the checkpoint's class (a subclass, e.g. ch07's RnnlmGen of Rnnlm)."""
+    try:
+        return bool(spec) and isinstance(model, _import_class(spec, path))
+    except CheckpointError:
+        return False
+
+
 def _v2_values(model, ckpt):
     info = ckpt.meta["model"]
-    if info["name"] != type(model).__name__:
+    if info["name"] != type(model).__name__ and not _is_a(model, info.get("class"), ckpt.path):
         raise CheckpointError("%s holds a %s, not a %s" % (ckpt.path, info["name"], type(model).__name__))
     stored = [p["name"] for p in info["params"]]
     mine = param_names(model)

@@ -72,3 +72,28 @@ def test_temperature_and_top_k():
     assert set(top1) == {1}
     with pytest.raises(ValueError):
         generate(MarkovLM(), [0], 3, temperature=0)
+
+
+def test_the_books_generator_classes_sample_in_its_calling_style():
+    from ch07.rnnlm_gen import BetterRnnlmGen, RnnlmGen
+    for cls, kwargs in ((RnnlmGen, {}), (BetterRnnlmGen, {"dropout_ratio": 0.5})):
+        model = cls(vocab_size=30, wordvec_size=8, hidden_size=8, **kwargs)
+        ids = model.generate(3, skip_ids=[0, 1, 2], sample_size=25, rng=numpy.random.default_rng(0))
+        assert len(ids) == 25 and ids[0] == 3 and not {0, 1, 2} & set(ids[1:])
+        model.reset_state()
+        again = model.generate(3, skip_ids=[0, 1, 2], sample_size=25, rng=numpy.random.default_rng(0))
+        assert again == ids                                        # the draws follow the given generator
+
+
+def test_a_generator_loads_the_weights_its_language_model_saved(tmp_path):
+    from ch06.better_rnnlm import BetterRnnlm
+    from ch06.rnnlm import Rnnlm
+    from ch07.rnnlm_gen import RnnlmGen
+    from common.checkpoint import CheckpointError
+    trained = Rnnlm(vocab_size=30, wordvec_size=8, hidden_size=8, rng=numpy.random.default_rng(2))
+    path = trained.save_params(str(tmp_path / "Rnnlm.npz"))
+    gen = RnnlmGen(vocab_size=30, wordvec_size=8, hidden_size=8)
+    gen.load_params(path)                                          # a RnnlmGen is a Rnnlm
+    assert all(numpy.array_equal(a, b) for a, b in zip(gen.params, trained.params))
+    with pytest.raises(CheckpointError, match="holds a Rnnlm, not a BetterRnnlm"):
+        BetterRnnlm(vocab_size=30, wordvec_size=8, hidden_size=8).load_params(path)
