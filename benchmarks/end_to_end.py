@@ -28,7 +28,7 @@ import time
 
 import numpy
 
-from benchmarks.harness import PREFIX, round_order
+from benchmarks.harness import round_ratios, round_robin, run_child
 from common.run_dir import read_records
 
 
@@ -45,19 +45,15 @@ def jobs(limit_tokens, quick=False):
     }
 
 
-def _run(argv, timeout):
-    start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m"] + argv, capture_output=True, text=True, timeout=timeout)
-    wall = time.perf_counter() - start
-    if out.returncode != 0:
-        raise RuntimeError("python -m %s failed (exit %d): %s" % (" ".join(argv), out.returncode, out.stderr[-800:]))
-    return wall, out.stdout
-
-
 def run_ours(argv, timeout=7200):
     """Our script in a fresh process and folder: wall time, and train/evaluation seconds and metric from its record."""
     with tempfile.TemporaryDirectory(prefix="end_to_end_") as folder:
-        wall, _ = _run(argv + ["--out-dir", folder, "--save-minutes", "1000"], timeout)
+        command = [sys.executable, "-m"] + argv + ["--out-dir", folder, "--save-minutes", "1000"]
+        start = time.perf_counter()
+        out = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        wall = time.perf_counter() - start
+        if out.returncode != 0:
+            raise RuntimeError("python -m %s failed (exit %d): %s" % (" ".join(argv), out.returncode, out.stderr[-800:]))
         records = read_records(os.path.join(folder, "record.jsonl"))
     epoch = [r for r in records if r["kind"] == "epoch"][-1]
     result = [r for r in records if r["kind"] == "result"][-1]
@@ -68,39 +64,43 @@ def run_ours(argv, timeout=7200):
 
 
 def run_torch(argv, timeout=7200):
-    wall, stdout = _run(["benchmarks.torch_jobs"] + argv, timeout)
-    line = next(l for l in stdout.splitlines() if l.startswith(PREFIX))
-    r = json.loads(line[len(PREFIX):])
-    return dict(total=wall, train=r["train_seconds"], eval=r["eval_seconds"], metric=r["metric"], value=r["value"])
+    """The PyTorch twin in a fresh process: wall time, and what it reported."""
+    start = time.perf_counter()
+    r = run_child("benchmarks.torch_jobs", argv, timeout)
+    return dict(total=time.perf_counter() - start, train=r["train_seconds"], eval=r["eval_seconds"],
+                metric=r["metric"], value=r["value"])
 
 
-def measure(job, ours, theirs, rounds, gap, run=None):
-    """[(round, {'scratchnlp': result, 'pytorch': result}), ...] in alternation."""
-    runners = run or {"scratchnlp": lambda: run_ours(ours), "pytorch": lambda: run_torch(theirs)}
-    out = []
-    for r in range(rounds):
-        got = {}
-        for arm in round_order(list(runners), r):
-            time.sleep(gap)
-            got[arm] = runners[arm]()
-        out.append(got)
-        a, b = got["scratchnlp"], got["pytorch"]
-        print("%-9s round %d: ScratchNLP %6.1f s (train %6.1f, eval %5.1f) %s %.4g | PyTorch %6.1f s "
-              "(train %6.1f, eval %5.1f) %s %.4g | ratio %.3f"
-              % (job, r + 1, a["total"], a["train"], a["eval"], a["metric"], a["value"], b["total"], b["train"],
-                 b["eval"], b["metric"], b["value"], a["total"] / b["total"]), flush=True)
-    return out
+ARMS = {"scratchnlp": run_ours, "pytorch": run_torch}
+
+
+def measure(job, ours, theirs, rounds, gap, arms=ARMS):
+    """{'scratchnlp': [result of round 1, ...], 'pytorch': [...]}, the two run in alternation
+    (``harness.round_robin``); a line per round once both arms have run it."""
+    done = {}
+
+    def show(r, arm, result):
+        done.setdefault(r, {})[arm] = result
+        if len(done[r]) == 2:
+            a, b = done[r]["scratchnlp"], done[r]["pytorch"]
+            print("%-9s round %d: ScratchNLP %6.1f s (train %6.1f, eval %5.1f) %s %.4g | PyTorch %6.1f s "
+                  "(train %6.1f, eval %5.1f) %s %.4g | ratio %.3f"
+                  % (job, r + 1, a["total"], a["train"], a["eval"], a["metric"], a["value"], b["total"], b["train"],
+                     b["eval"], b["metric"], b["value"], a["total"] / b["total"]), flush=True)
+
+    return round_robin({"scratchnlp": ("scratchnlp", ours), "pytorch": ("pytorch", theirs)}, rounds, gap,
+                       run=lambda arm, argv: arms[arm](argv), on_result=show)
 
 
 def summarise(job, results):
     """The median and range of the per-round total-time ratios, and the medians of each part."""
-    ratios = [r["scratchnlp"]["total"] / r["pytorch"]["total"] for r in results]
-    med = lambda arm, key: float(numpy.median([r[arm][key] for r in results]))  # noqa: E731
-    return dict(job=job, rounds=len(results), ratio=float(numpy.median(ratios)), low=min(ratios), high=max(ratios),
-                train_ratio=float(numpy.median([r["scratchnlp"]["train"] / r["pytorch"]["train"] for r in results])),
+    ratios = round_ratios(results, "scratchnlp", "pytorch", key="total")
+    med = lambda arm, key: float(numpy.median([r[key] for r in results[arm]]))  # noqa: E731
+    return dict(job=job, rounds=len(ratios), ratio=float(numpy.median(ratios)), low=min(ratios), high=max(ratios),
+                train_ratio=float(numpy.median(round_ratios(results, "scratchnlp", "pytorch", key="train"))),
                 ours={k: med("scratchnlp", k) for k in ("total", "train", "eval", "value")},
                 theirs={k: med("pytorch", k) for k in ("total", "train", "eval", "value")},
-                metric=results[0]["scratchnlp"]["metric"])
+                metric=results["scratchnlp"][0]["metric"])
 
 
 def main(argv=None):

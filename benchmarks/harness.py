@@ -58,13 +58,17 @@ def round_order(names, r):
     return names[k:] + names[:k]
 
 
-def round_robin(arms, rounds=5, gap=1.0, run=run_child):
-    """arms: {name: (module, argv)}; returns {name: [report of round 1, 2, ...]}."""
+def round_robin(arms, rounds=5, gap=1.0, run=run_child, on_result=None):
+    """arms: {name: (module, argv)}; returns {name: [report of round 1, 2, ...]}.
+
+    ``on_result(round, name, report)``, when given, sees every report as it comes (progress lines)."""
     results = {name: [] for name in arms}
     for r in range(rounds):
         for name in round_order(list(arms), r):
             time.sleep(gap)
             results[name].append(run(*arms[name]))
+            if on_result is not None:
+                on_result(r, name, results[name][-1])
     return results
 
 

@@ -41,9 +41,7 @@ def _tensor(array):
 def _lstm_init_(lstm, rng):
     """Xavier input and recurrent weights, zero biases (PyTorch keeps two bias vectors: both zero)."""
     for name, p in lstm.named_parameters():
-        if name.startswith("weight_ih"):
-            _xavier_(p, p.shape[1], rng)
-        elif name.startswith("weight_hh"):
+        if name.startswith("weight"):                        # weight_ih_l*, weight_hh_l*: (4H, n_in)
             _xavier_(p, p.shape[1], rng)
         else:
             p.data.zero_()

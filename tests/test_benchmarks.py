@@ -219,12 +219,12 @@ def test_end_to_end_alternates_the_arms_and_takes_each_rounds_ratio(capsys):
     order = []
 
     def arm(name):
-        def run():
+        def run(argv):
             order.append(name)
             return dict(total=next(times[name]), train=5.0, eval=1.0, metric="accuracy", value=0.5)
         return run
 
-    results = end_to_end.measure("seq2seq", None, None, rounds=3, gap=0, run={a: arm(a) for a in times})
+    results = end_to_end.measure("seq2seq", [], [], rounds=3, gap=0, arms={a: arm(a) for a in times})
     assert order == ["scratchnlp", "pytorch", "pytorch", "scratchnlp", "scratchnlp", "pytorch"]
     summary = end_to_end.summarise("seq2seq", results)
     assert summary["ratio"] == 0.9 and (summary["low"], summary["high"]) == (0.8, 3.0)   # median of 0.9, 0.8, 3.0
