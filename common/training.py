@@ -107,7 +107,6 @@ class Training:
         self.best = self.best_epoch = None
         self.lr0 = optimizer.lr
         self._epoch_losses, self._epoch_seconds, self._epoch_lr = [], 0.0, None
-        self._valid_seconds = 0.0                    # the evaluator's share of the epoch's seconds
         self._interval = [0.0, 0]
         self._first_losses = []
         self._target_epochs = None
@@ -149,6 +148,7 @@ class Training:
 
             bar = tqdm(total=n, initial=self.iteration, desc="epoch %d" % (e + 1), leave=False)
         self._segment_start = time.time()
+        valid_seconds = 0.0                          # the evaluator's share of the epoch's seconds
         try:
             for it in range(self.iteration, n):
                 check_stop()
@@ -165,7 +165,7 @@ class Training:
                 bar.close()
             evaluation_start = time.time()
             value = self.evaluator(self.model) if self.evaluator is not None else None
-            self._valid_seconds = time.time() - evaluation_start
+            valid_seconds = time.time() - evaluation_start
         except StopRequested as stop:
             self._clock()
             self._interrupted(str(stop), e, n)
@@ -173,7 +173,7 @@ class Training:
             if bar is not None:
                 bar.close()                          # closing twice is harmless; an exception must close it too
         self._clock()                                # training and evaluation
-        self._finish_epoch(e, n, value)
+        self._finish_epoch(e, n, value, valid_seconds)
 
     def _clock(self):
         """Add the time since the last call (or the epoch's start) to this epoch's seconds."""
@@ -228,11 +228,11 @@ class Training:
         if len(self._first_losses) < FIRST_LOSSES:
             self._first_losses.append(loss)
 
-    def _finish_epoch(self, e, n, value):
+    def _finish_epoch(self, e, n, value, valid_seconds):
         record = {"kind": "epoch", "epoch": e + 1, "iterations": n,
                   "train_loss": sum(self._epoch_losses) / max(1, len(self._epoch_losses)),
                   "metric": getattr(self.evaluator, "name", None), "valid": value, "lr": self._epoch_lr,
-                  "seconds": self._epoch_seconds, "valid_seconds": self._valid_seconds,
+                  "seconds": self._epoch_seconds, "valid_seconds": valid_seconds,
                   "loss_curve": list(self._epoch_losses)}
         details = getattr(self.evaluator, "details", None)
         if details:
