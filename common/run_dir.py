@@ -113,11 +113,17 @@ def _higher_is_better(metric):
     return {cls.name: cls.higher_is_better for cls in (Perplexity, Seq2seqAccuracy, ClassifierAccuracy)}.get(metric, False)
 
 
+def latest_run(records):
+    """The records of the latest run (from its last fresh start, resumes included), and how many fresh
+    starts ``records`` holds."""
+    fresh = [i for i, r in enumerate(records) if r.get("kind") == "start" and not r.get("resumed_from")]
+    return (records[fresh[-1]:] if fresh else records), len(fresh)
+
+
 def summary(records):
     """The latest run in ``records`` (from its last fresh start) as Markdown lines: who ran it where,
     a table with one row per epoch, the epochs' times, the best epoch, stops and the result."""
-    fresh = [i for i, r in enumerate(records) if r.get("kind") == "start" and not r.get("resumed_from")]
-    run = records[fresh[-1]:] if fresh else records
+    run, fresh_starts = latest_run(records)
     starts = [r for r in run if r.get("kind") == "start"]
     epochs = [r for r in run if r.get("kind") == "epoch"]
     metric = next((r["metric"] for r in epochs if r.get("metric")), None)
@@ -126,8 +132,8 @@ def summary(records):
         first = starts[0]
         lines.append("%s (%s), started %s, resumed %d times" % (
             first.get("command") or "a run", first.get("machine", "?"), first["time"], len(starts) - 1))
-    if len(fresh) > 1:
-        lines.append("earlier runs in this record, not shown: %d" % (len(fresh) - 1))
+    if fresh_starts > 1:
+        lines.append("earlier runs in this record, not shown: %d" % (fresh_starts - 1))
     lines += [""] + _epoch_table(epochs, metric) + [""]
     if epochs:
         seconds = sorted(r["seconds"] for r in epochs)
@@ -177,8 +183,7 @@ def _number(value):
 
 def validation_curve(records):
     """(metric, [(epoch, valid value), ...]) of the latest run in ``records`` (as ``summary`` picks it)."""
-    fresh = [i for i, r in enumerate(records) if r.get("kind") == "start" and not r.get("resumed_from")]
-    epochs = [r for r in records[fresh[-1] if fresh else 0:] if r.get("kind") == "epoch" and r.get("valid") is not None]
+    epochs = [r for r in latest_run(records)[0] if r.get("kind") == "epoch" and r.get("valid") is not None]
     metric = next((r["metric"] for r in epochs if r.get("metric")), "valid")
     return metric, [(r["epoch"], r["valid"]) for r in epochs]
 
