@@ -27,10 +27,12 @@ def ids(rng, high, *shape):
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHAPTERS = ["ch%02d" % i for i in range(1, 9)]
 PROJECT_FOLDERS = ["common", "dataset"] + CHAPTERS + ["tests", "benchmarks", "docs", ".ci"]
+TOP_LEVEL_FILES = ["README.md", "setup.py"]
 
 
 def project_files(suffix=".py", folders=PROJECT_FOLDERS, root=ROOT):
-    """The project's own files ending in ``suffix`` under ``folders`` (paths relative to the checkout, sorted).
+    """The project's own files ending in ``suffix`` (a string or a tuple of them) under ``folders``, which
+    may also name top-level files (paths relative to the checkout, sorted).
 
     In a git checkout these are the files git knows (tracked, or new and not ignored); elsewhere (an
     unpacked sdist) the files under the folders. Either way nothing outside the project's folders is
@@ -50,6 +52,8 @@ def project_files(suffix=".py", folders=PROJECT_FOLDERS, root=ROOT):
 
 def _walk(folders, root):
     for folder in folders:
+        if os.path.isfile(os.path.join(root, folder)):
+            yield folder
         for dirpath, subdirs, names in os.walk(os.path.join(root, folder)):
             subdirs[:] = [d for d in subdirs if d != "__pycache__"]
             for name in names:
