@@ -91,6 +91,8 @@ def language_model(job, limit_tokens, seed=1):
     nn = torch.nn
     from dataset import ptb
 
+    from common.batches import BPTTBatches
+
     better = job == "better"
     corpus, word_to_id, _ = ptb.load_data("train")
     valid, test = ptb.load_data("valid")[0], ptb.load_data("test")[0]
@@ -104,30 +106,27 @@ def language_model(job, limit_tokens, seed=1):
     opt = torch.optim.SGD(model.parameters(), lr=20.0)
     loss_fn = nn.CrossEntropyLoss()
 
-    def perplexity(ids, batch_size=10, time_size=35):
+    def ids(batches, it):
+        return [torch.from_numpy(a.astype(numpy.int64)) for a in batches.batch(0, it)]
+
+    def perplexity(corpus, batch_size=10, time_size=35):
         """The book's eval_perplexity: batch_size rows read from evenly spaced offsets, state carried."""
         model.eval()
-        xs, ts = ids[:-1], ids[1:]
-        jump = len(xs) // batch_size
-        rows = numpy.arange(batch_size)[:, None] * jump
-        iters = len(xs) // (batch_size * time_size)
+        batches = BPTTBatches(corpus[:-1], corpus[1:], batch_size, time_size)
         total, state = 0.0, None
         with torch.no_grad():
-            for it in range(iters):
-                pos = rows + it * time_size + numpy.arange(time_size)[None, :]
-                out, state = model(torch.from_numpy(xs[pos].astype(numpy.int64)), state)
-                total += float(loss_fn(out.reshape(-1, V), torch.from_numpy(ts[pos].astype(numpy.int64)).reshape(-1)))
+            for it in range(batches.iters):
+                x, t = ids(batches, it)
+                out, state = model(x, state)
+                total += float(loss_fn(out.reshape(-1, V), t.reshape(-1)))
         model.train()
-        return math.exp(total / iters)
+        return math.exp(total / batches.iters)
 
-    xs, ts = corpus[:-1], corpus[1:]
-    iters = len(xs) // (N * T)
-    rows = numpy.arange(N)[:, None] * (len(xs) // N) + numpy.arange(T)[None, :]
+    batches = BPTTBatches(corpus[:-1], corpus[1:], N, T)       # the same batches as ch06.train_lm's
     start = time.perf_counter()
     state = None
-    for it in range(iters):
-        pos = (rows + it * T) % len(xs)
-        x, t = torch.from_numpy(xs[pos].astype(numpy.int64)), torch.from_numpy(ts[pos].astype(numpy.int64))
+    for it in range(batches.iters):
+        x, t = ids(batches, it)
         if state is not None:
             state = tuple(s.detach() for s in state)
         out, state = model(x, state)
