@@ -22,9 +22,11 @@ from benchmarks.harness import report
 JOBS = ("rnnlm", "better", "seq2seq", "attention")
 
 
-def _torch():
+def _torch(seed=1):
+    """PyTorch on every core, its own generator (dropout) seeded so that a job repeats its numbers."""
     import torch
     torch.set_num_threads(os.cpu_count())
+    torch.manual_seed(seed)
     return torch
 
 
@@ -52,7 +54,7 @@ def _lstm_init_(lstm, rng):
 def language_model_module(V, H, layers, dropout, tied, rng):
     """Embedding -> Dropout -> LSTM x layers -> Dropout -> Linear (tied: the embedding's weight), as Rnnlm
     and BetterRnnlm; weights drawn from ``rng`` at our scales (embedding 0.01 randn, Xavier, zero biases)."""
-    nn = _torch().nn
+    from torch import nn
 
     class LM(nn.Module):
         def __init__(self):
@@ -87,7 +89,7 @@ def step(optimizer, loss, model, max_grad):
 
 
 def language_model(job, limit_tokens, seed=1):
-    torch = _torch()
+    torch = _torch(seed)
     nn = torch.nn
     from dataset import ptb
 
@@ -142,7 +144,7 @@ def language_model(job, limit_tokens, seed=1):
 # --- seq2seq (ch07.train_seq2seq --reverse --model peeky, ch08.train) ----------------------------------
 
 def seq2seq(job, limit, seed=1):
-    torch = _torch()
+    torch = _torch(seed)
     nn = torch.nn
     from dataset import sequence
 
