@@ -1,15 +1,14 @@
 """Is another form of the LSTM worth keeping? Times whole training steps of Rnnlm and BetterRnnlm
-with the library's TimeLSTM (common/time_layers.py, one equation per line) and with a variant, in
-alternation, and checks whether the two give bit-identical losses and gradients:
+with the library's TimeLSTM (common/time_layers.py: ``LSTM.step`` and ``LSTM.step_backward``, one
+equation per line) and with a variant, in alternation, and says whether the two give bit-identical
+losses and gradients:
 
-- ``fused``: the 1/2 of the sigmoid gates folded into Wh and the inputs once per forward, and the
-  recursion-free derivatives of all steps computed before the backward loop;
-- ``reoriented``: the same code with the per-step recurrent products turned around, h Wh computed as
-  (Wh^T h^T)^T and da Wh^T as (Wh da^T)^T (OpenBLAS runs these alone 6-10% faster at N 20, H 650).
+- ``buffered``: the form the library ran before (commit ae68dfc), every line written into buffers
+  made once per pass and the four gate activations taken in one ``tanh`` of the (N, 4H) row.
 
-    python -m benchmarks.lstm_forms --rounds 5 [--form fused|reoriented]
+    python -m benchmarks.lstm_forms --rounds 5 [--form buffered]
 
-The library keeps another form only if it is at least 10% faster on a whole step.
+A faster form goes into the library only if it saves at least 5% of a README job's whole step.
 """
 import time
 
@@ -25,118 +24,84 @@ from common.training import Stepper
 from dataset import ptb
 
 
-class FusedTimeLSTM(TimeLSTM):
-    """LSTM with fused gates in the book's order f, g, i, o.
+class BufferedTimeLSTM(TimeLSTM):
+    """TimeLSTM as the library ran it before its steps were written as ``LSTM.step`` (commit ae68dfc):
+    every line into buffers made once per pass (``out=``), and the four gate activations in one
+    ``tanh`` over the whole (N, 4H) row, since sigmoid(a) = 0.5 tanh(0.5 a) + 0.5."""
 
-    c_t = f * c_{t-1} + g * i ;  h_t = o * tanh(c_t)
-    """
+    @staticmethod
+    def _activation_constants(H, dtype):
+        """(4H,) scale and shift with act = tanh(a * scale) * scale + shift: 0.5, 0.5 on f, i, o; 1, 0 on g."""
+        scale = np.full(4 * H, 0.5, dtype=dtype)
+        scale[H:2 * H] = 1
+        shift = np.full(4 * H, 0.5, dtype=dtype)
+        shift[H:2 * H] = 0
+        return scale, shift
 
-    def _gate_constants(self, H, dtype):
-        """Per-column constants for the fused gate activation, (4H,) each.
-
-        act = tanh(a * scale) * scale + shift (``TimeLSTM._activation_constants``). The derivative
-        from the output y is d_act/da = y * (one_minus - y) + offset: y (1 - y) for sigmoid gates,
-        1 - y^2 for g.
-        """
-        key = (H, dtype)
-        if getattr(self, "_gate_key", None) != key:
-            scale, shift = self._activation_constants(H, dtype)
-            one_minus = np.ones(4 * H, dtype=dtype)
-            one_minus[H:2 * H] = 0
-            self._gate_consts = (scale, shift, one_minus, 1 - one_minus)
-            self._gate_key = key
-        return self._gate_consts
-
-    def _steps_forward(self, X, h, c0):
+    def _steps_forward(self, X, h, c, hs):
+        Wh = self.params[1]
         T, N, G = X.shape
         H = G // 4
-        scale, shift, _, _ = self._gate_constants(H, X.dtype)
-        X *= scale                                   # X is our own (T, N, 4H) projection
-        Wh_scaled = self.params[1] * scale
-        c = c0
-        gates = np.empty_like(X)                     # activated f, g, i, o
-        cs = np.empty((T, N, H), dtype=X.dtype)
-        tanh_cs = np.empty_like(cs)
-        hs = np.empty_like(cs)
+        scale, shift = self._activation_constants(H, X.dtype)
+        gates = np.empty_like(X)
+        cs = np.empty((T + 1, N, H), dtype=X.dtype)
+        cs[0] = c
+        tanh_cs = np.empty((T, N, H), dtype=X.dtype)
+        g_i = np.empty((N, H), dtype=X.dtype)
         for t in range(T):
-            act = np.matmul(h, Wh_scaled, out=gates[t])
+            act = np.matmul(h, Wh, out=gates[t])
             act += X[t]
+            act *= scale
             np.tanh(act, out=act)
             act *= scale
             act += shift
             f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
-            c = np.multiply(f, c, out=cs[t])
-            c += g * i
-            np.tanh(c, out=tanh_cs[t])
-            h = np.multiply(o, tanh_cs[t], out=hs[t])
+            c = np.multiply(f, cs[t], out=cs[t + 1])
+            c += np.multiply(g, i, out=g_i)
+            tanh_c = np.tanh(c, out=tanh_cs[t])
+            h = np.multiply(o, tanh_c, out=hs[t])
         self.c = cs[-1]
-        self.lstm_cache = (gates, cs, tanh_cs, c0)
-        return hs
+        return gates, cs, tanh_cs
 
     def _steps_backward(self, dhs, dc_last):
-        Wh_T = self._hidden_weights_transposed()     # the same contiguous copy as the readable form
-        gates, cs, tanh_cs, c0 = self.lstm_cache
-        T, N, H = cs.shape
-        _, _, one_minus, offset = self._gate_constants(H, gates.dtype)
-        # everything that does not depend on the recursion, for all T steps at once
-        d_act = (one_minus - gates) * gates + offset               # (T, N, 4H)
-        o_dtanh = (1 - tanh_cs * tanh_cs) * gates[:, :, 3 * H:]   # (T, N, H)
-        c_prev = np.concatenate([c0[None], cs[:-1]], axis=0)
+        WhT = self._hidden_weights_transposed()
+        gates, cs, tanh_cs = self.step_caches
+        T, N, H = tanh_cs.shape
+        dtype = gates.dtype
         dX = np.empty_like(gates)
-        dh = np.zeros((N, H), dtype=cs.dtype)
-        dc = np.zeros_like(dh) if dc_last is None else dc_last
+        dh = np.zeros((N, H), dtype=dtype)
+        dc = np.zeros((N, H), dtype=dtype) if dc_last is None else np.array(dc_last, dtype=dtype)
+        dh_t, ds = np.empty((N, H), dtype=dtype), np.empty((N, H), dtype=dtype)
+        d_act = np.empty((N, 4 * H), dtype=dtype)
         for t in reversed(range(T)):
             act = gates[t]
-            f, g, i = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H]
-            dh_t = dhs[t] + dh
-            ds = dh_t * o_dtanh[t]
+            f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
+            tanh_c = tanh_cs[t]
+            np.add(dhs[t], dh, out=dh_t)
+            np.multiply(tanh_c, tanh_c, out=ds)
+            np.subtract(1, ds, out=ds)
+            ds *= o
+            ds *= dh_t
             ds += dc
+            np.subtract(1, act, out=d_act)
+            d_act *= act
+            d_g = d_act[:, H:2 * H]
+            np.multiply(g, g, out=d_g)
+            np.subtract(1, d_g, out=d_g)
             da = dX[t]
-            np.multiply(ds, c_prev[t], out=da[:, :H])
+            np.multiply(ds, cs[t], out=da[:, :H])
             np.multiply(ds, i, out=da[:, H:2 * H])
             np.multiply(ds, g, out=da[:, 2 * H:3 * H])
-            np.multiply(dh_t, tanh_cs[t], out=da[:, 3 * H:])
-            da *= d_act[t]
-            dc = ds * f
-            dh = da @ Wh_T
+            np.multiply(dh_t, tanh_c, out=da[:, 3 * H:])
+            da *= d_act
+            np.multiply(ds, f, out=dc)
+            np.matmul(da, WhT, out=dh)
         self.dh, self.dc = dh, dc
-        self.grads[1][...] = self._previous_h().reshape(T * N, H).T @ dX.reshape(T * N, 4 * H)
+        np.matmul(self._previous_h().T, dX.reshape(T * N, 4 * H), out=self.grads[1])
         return dX
 
 
-class _TimesTransposed:
-    """An operand for ``x @ it`` or ``np.matmul(x, it, out=...)`` that computes x M as (M^T x^T)^T,
-    given M^T stored contiguously."""
-
-    def __init__(self, M_T):
-        self.M_T = M_T
-
-    def __array_ufunc__(self, ufunc, method, x, other, out=None, **kwargs):
-        if ufunc is not np.matmul or other is not self:
-            return NotImplemented
-        product = (self.M_T @ x.T).T
-        if out is None:
-            return product
-        out[0][...] = product
-        return out[0]
-
-
-class ReorientedTimeLSTM(TimeLSTM):
-    """TimeLSTM whose loops multiply by Wh (forward) and Wh^T (backward) with the operands swapped."""
-
-    def _steps_forward(self, X, h, c):
-        Wh = self.params[1]
-        self.params[1] = _TimesTransposed(np.ascontiguousarray(Wh.T))     # the loop reads h @ params[1]
-        try:
-            return super()._steps_forward(X, h, c)
-        finally:
-            self.params[1] = Wh
-
-    def _hidden_weights_transposed(self, start=0, stop=None):
-        return _TimesTransposed(self.params[1][:, start:stop])             # the loop reads da @ this
-
-
-FORMS = {"fused": FusedTimeLSTM, "reoriented": ReorientedTimeLSTM}
+FORMS = {"buffered": BufferedTimeLSTM}
 
 
 def use_form(model, cls):
@@ -174,7 +139,7 @@ def main(argv=None):
     p = parser("benchmarks.lstm_forms", __doc__, dry_run=False)
     p.add_argument("--rounds", type=positive_int, default=5, help="alternating rounds (the median is reported)")
     p.add_argument("--steps", type=positive_int, default=5, help="training steps timed per round and form")
-    p.add_argument("--form", choices=sorted(FORMS), default="fused", help="the variant timed against the readable form")
+    p.add_argument("--form", choices=sorted(FORMS), default="buffered", help="the variant timed against the readable form")
     args = p.parse_args(argv)
     form = FORMS[args.form]
     corpus, word_to_id, _ = ptb.load_data("train")

@@ -2,8 +2,9 @@
 
 Sections, in order:
 - word-level layers over time: TimeEmbedding, TimeAffine, TimeDropout, TimeSoftmaxWithLoss;
-- recurrent layers: TimeRNN, TimeLSTM, TimeGRU, their one-step cells RNN / LSTM / GRU,
-  TimeBidirectional (and the book's TimeBiLSTM);
+- recurrent layers: the one-step classes RNN, LSTM, GRU, whose ``step`` and ``step_backward``
+  hold each recurrence's equations, then TimeRNN, TimeLSTM, TimeGRU looping over them, and
+  TimeBidirectional (with the book's TimeBiLSTM);
 - RNN with contextual features: TimeContext, TimeRNNCF;
 - pooling a sequence into one vector: TimeSelectLast, TimeMaskedMean.
 
@@ -102,9 +103,250 @@ TimeSigmoidWithLoss = SigmoidWithLoss  # element-wise, so it already handles (N,
 
 
 # --- recurrent layers ------------------------------------------------------------------------
+#
+# Each recurrence is written once, as the book writes it, in the ``step`` and ``step_backward`` of
+# its one-step class (RNN, LSTM, GRU). Both take the input projection a_x = x_t Wx + b of the
+# step rather than x_t itself: the one-step class computes it for one x_t, a Time layer for all
+# T steps in one matrix product before its loop. The Time layers loop over the same two
+# functions, then take dWx, dWh and db of all steps in one product each.
+
+class RNN:
+    """One step of a simple RNN: h_t = tanh(x_t Wx + h_{t-1} Wh + b).
+
+    forward(x (N, D), h_prev (N, H)) -> h_next (N, H); backward(dh_next) -> (dx, dh_prev).
+    Parameters Wx (D, H), Wh (H, H), b (H,). With ``activation="relu"``, h_t = max(0, ...).
+    """
+
+    param_names = ("Wx", "Wh", "b")
+
+    def __init__(self, Wx, Wh, b, activation="tanh"):
+        self.params = [Wx, Wh, b]
+        self.grads = [np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
+        self.activation = activation
+        self.cache = None
+
+    @staticmethod
+    def step(a_x, h_prev, Wh, activation="tanh"):
+        """a_x (N, H) = x_t Wx + b -> h_t (N, H)."""
+        a = a_x + h_prev @ Wh
+        return np.tanh(a) if activation == "tanh" else np.maximum(a, 0)
+
+    @staticmethod
+    def step_backward(dh_next, h_next, WhT, activation="tanh"):
+        """-> (da, dh_prev), da (N, H) the gradient of a = a_x + h_{t-1} Wh."""
+        da = dh_next * (1 - h_next ** 2) if activation == "tanh" else dh_next * (h_next > 0)
+        dh_prev = da @ WhT
+        return da, dh_prev
+
+    def forward(self, x, h_prev):
+        Wx, Wh, b = self.params
+        h_next = self.step(x @ Wx + b, h_prev, Wh, self.activation)
+        self.cache = (x, h_prev, h_next)
+        return h_next
+
+    def backward(self, dh_next):
+        Wx, Wh, _ = self.params
+        x, h_prev, h_next = self.cache
+        da, dh_prev = self.step_backward(dh_next, h_next, Wh.T, self.activation)
+        _input_side_grads(self.grads, x, da)
+        self.grads[1][...] = h_prev.T @ da
+        return da @ Wx.T, dh_prev
+
+
+class LSTM:
+    """One LSTM step, gates fused in the book's column order f, g, i, o.
+
+    forward(x (N, D), h_prev (N, H), c_prev (N, H)) -> (h_next, c_next);
+    backward(dh_next, dc_next) -> (dx, dh_prev, dc_prev).
+    Parameters Wx (D, 4H), Wh (H, 4H), b (4H,).
+    """
+
+    param_names = ("Wx", "Wh", "b")
+
+    def __init__(self, Wx, Wh, b):
+        self.params = [Wx, Wh, b]
+        self.grads = [np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
+        self.cache = None
+
+    @staticmethod
+    def step(a_x, h_prev, c_prev, Wh):
+        """a_x (N, 4H) = x_t Wx + b -> (h_t, c_t, cache for step_backward)."""
+        H = h_prev.shape[1]
+        a = a_x + h_prev @ Wh
+        f = sigmoid(a[:, :H])               # forget gate
+        g = np.tanh(a[:, H:2 * H])          # candidate memory
+        i = sigmoid(a[:, 2 * H:3 * H])      # input gate
+        o = sigmoid(a[:, 3 * H:])           # output gate
+        c_next = f * c_prev + g * i
+        tanh_c = np.tanh(c_next)
+        h_next = o * tanh_c
+        return h_next, c_next, (c_prev, f, g, i, o, tanh_c)
+
+    @staticmethod
+    def step_backward(dh_next, dc_next, cache, WhT):
+        """-> (da, dh_prev, dc_prev), da (N, 4H) the gradient of a = a_x + h_{t-1} Wh.
+
+        ds is the whole gradient reaching c_t: through h_t, and from step t + 1.
+        """
+        c_prev, f, g, i, o, tanh_c = cache
+        ds = dc_next + dh_next * o * (1 - tanh_c ** 2)
+        da_f = ds * c_prev * f * (1 - f)
+        da_g = ds * i * (1 - g ** 2)
+        da_i = ds * g * i * (1 - i)
+        da_o = dh_next * tanh_c * o * (1 - o)
+        da = np.concatenate((da_f, da_g, da_i, da_o), axis=1)
+        dh_prev = da @ WhT
+        dc_prev = ds * f
+        return da, dh_prev, dc_prev
+
+    def forward(self, x, h_prev, c_prev):
+        Wx, Wh, b = self.params
+        h_next, c_next, step_cache = self.step(x @ Wx + b, h_prev, c_prev, Wh)
+        self.cache = (x, h_prev, step_cache)
+        return h_next, c_next
+
+    def backward(self, dh_next, dc_next):
+        Wx, Wh, _ = self.params
+        x, h_prev, step_cache = self.cache
+        da, dh_prev, dc_prev = self.step_backward(dh_next, dc_next, step_cache, Wh.T)
+        _input_side_grads(self.grads, x, da)
+        self.grads[1][...] = h_prev.T @ da
+        return da @ Wx.T, dh_prev, dc_prev
+
+
+class GRU:
+    """One GRU step, gates fused in the order z, r, n (update, reset, candidate), in one of two forms.
+
+    reset_after=False, the book's (appendix C): the reset gate scales h before the hidden product.
+    reset_after=True, as cuDNN and PyTorch's nn.GRU: the reset gate scales the hidden product, which
+    has its own bias bh (3H,), and z keeps the old state. Equations in ``step`` and ``step_after``.
+
+    forward(x (N, D), h_prev (N, H)) -> h_next; backward(dh_next) -> (dx, dh_prev).
+    Parameters Wx (D, 3H), Wh (H, 3H), b (3H,), and with reset_after bh (3H,).
+    PyTorch stacks its gates as [r, z, n] in rows: Wx = weight_ih with its z and r blocks swapped,
+    transposed; likewise Wh from weight_hh, b from bias_ih and bh from bias_hh.
+    """
+
+    param_names = ("Wx", "Wh", "b")
+
+    def __init__(self, Wx, Wh, b, reset_after=False, bh=None):
+        self.params = [Wx, Wh, b]
+        _add_recurrent_bias(self, reset_after, bh)
+        self.grads = [np.zeros_like(p) for p in self.params]
+        self.cache = None
+
+    @staticmethod
+    def step(a_x, h_prev, Wh):
+        """The book's form; a_x (N, 3H) = x_t Wx + b -> (h_t, cache for step_backward)."""
+        H = h_prev.shape[1]
+        z = sigmoid(a_x[:, :H] + h_prev @ Wh[:, :H])
+        r = sigmoid(a_x[:, H:2 * H] + h_prev @ Wh[:, H:2 * H])
+        rh = r * h_prev
+        n = np.tanh(a_x[:, 2 * H:] + rh @ Wh[:, 2 * H:])
+        h_next = (1 - z) * h_prev + z * n
+        return h_next, (h_prev, z, r, n, rh)
+
+    @staticmethod
+    def step_backward(dh_next, cache, WhT):
+        """-> (da, dh_prev); da (N, 3H) the gradient of the gates' inputs [a_z, a_r, a_n].
+
+        Wh's gradient is h_{t-1}^T [da_z, da_r] in its z and r columns and (r h_{t-1})^T da_n in n's.
+        """
+        h_prev, z, r, n, rh = cache
+        H = h_prev.shape[1]
+        da_n = dh_next * z * (1 - n ** 2)
+        d_rh = da_n @ WhT[2 * H:]
+        da_r = d_rh * h_prev * r * (1 - r)
+        da_z = dh_next * (n - h_prev) * z * (1 - z)
+        da = np.concatenate((da_z, da_r, da_n), axis=1)
+        dh_prev = dh_next * (1 - z) + d_rh * r + da[:, :2 * H] @ WhT[:2 * H]
+        return da, dh_prev
+
+    @staticmethod
+    def step_after(a_x, h_prev, Wh, bh):
+        """The reset_after form; a_x (N, 3H) = x_t Wx + b -> (h_t, cache for step_after_backward)."""
+        H = h_prev.shape[1]
+        hidden = h_prev @ Wh + bh                      # (N, 3H)
+        z = sigmoid(a_x[:, :H] + hidden[:, :H])
+        r = sigmoid(a_x[:, H:2 * H] + hidden[:, H:2 * H])
+        n = np.tanh(a_x[:, 2 * H:] + r * hidden[:, 2 * H:])
+        h_next = (1 - z) * n + z * h_prev
+        return h_next, (h_prev, z, r, n, hidden[:, 2 * H:])
+
+    @staticmethod
+    def step_after_backward(dh_next, cache, WhT):
+        """-> (da, d_hidden, dh_prev): da (N, 3H) the gradient of the gates' inputs, d_hidden that of
+        h_{t-1} Wh + bh (it differs from da in the candidate's block, scaled there by r)."""
+        h_prev, z, r, n, hidden_n = cache
+        da_n = dh_next * (1 - z) * (1 - n ** 2)
+        da_r = da_n * hidden_n * r * (1 - r)
+        da_z = dh_next * (h_prev - n) * z * (1 - z)
+        da = np.concatenate((da_z, da_r, da_n), axis=1)
+        d_hidden = np.concatenate((da_z, da_r, da_n * r), axis=1)
+        dh_prev = dh_next * z + d_hidden @ WhT
+        return da, d_hidden, dh_prev
+
+    @property
+    def reset_after(self):
+        return len(self.params) == 4
+
+    def forward(self, x, h_prev):
+        Wx, Wh, b = self.params[:3]
+        if self.reset_after:
+            h_next, step_cache = self.step_after(x @ Wx + b, h_prev, Wh, self.params[3])
+        else:
+            h_next, step_cache = self.step(x @ Wx + b, h_prev, Wh)
+        self.cache = (x, step_cache)
+        return h_next
+
+    def backward(self, dh_next):
+        Wx, Wh = self.params[:2]
+        x, step_cache = self.cache
+        h_prev = step_cache[0]
+        if self.reset_after:
+            da, d_hidden, dh_prev = self.step_after_backward(dh_next, step_cache, Wh.T)
+            self.grads[1][...] = h_prev.T @ d_hidden
+            self.grads[3][...] = d_hidden.sum(axis=0)
+        else:
+            da, dh_prev = self.step_backward(dh_next, step_cache, Wh.T)
+            _gru_hidden_grad(self.grads[1], h_prev, step_cache[4], da)
+        _input_side_grads(self.grads, x, da)
+        return da @ Wx.T, dh_prev
+
+
+def _input_side_grads(grads, x, da):
+    """dWx = x^T da and db = sum of da over rows, into grads[0] and grads[2]; x (M, D), da (M, G*H)."""
+    np.matmul(x.T, da, out=grads[0])
+    column_sums(da, out=grads[2])
+
+
+def _gru_hidden_grad(dWh, h_prev, rh, da):
+    """The book's GRU: dWh = h_{t-1}^T [da_z, da_r] in z and r's columns, (r h_{t-1})^T da_n in n's."""
+    H = h_prev.shape[1]
+    dWh[:, :2 * H] = h_prev.T @ da[:, :2 * H]
+    dWh[:, 2 * H:] = rh.T @ da[:, 2 * H:]
+
+
+def _add_recurrent_bias(layer, reset_after, bh):
+    """Append the reset_after GRU's recurrent bias bh (zeros unless given) to layer.params."""
+    b = layer.params[2]
+    if reset_after:
+        bh = np.zeros_like(b) if bh is None else bh
+        if bh.shape != b.shape:
+            raise ValueError("bh must have the shape of b %s, got %s" % (b.shape, bh.shape))
+        layer.params.append(bh)
+        layer.param_names = ("Wx", "Wh", "b", "bh")
+    elif bh is not None:
+        raise ValueError("bh (a recurrent bias) exists only with reset_after=True")
+
 
 class TimeRecurrent:
-    """Shared machinery: parameter checks, state handling, batched projections."""
+    """A recurrent layer over (N, T, D) batches: parameter checks, state handling, batched projections.
+
+    forward: X = xs Wx + b for all T steps in one product, then the subclass's ``_steps_forward``
+    loops its one-step class over X; backward: ``_steps_backward`` returns the gradient dX of
+    every step's a_x, and dWx, db and dxs follow from it in one product each.
+    """
 
     n_gates = 1
     has_cell = False
@@ -123,6 +365,7 @@ class TimeRecurrent:
         self.h = self.c = None     # last hidden (and cell) state, (N, H)
         self.dh = self.dc = None   # gradient w.r.t. the initial state, (N, H)
         self.cache = None
+        self.step_caches = None    # what each step's step_backward needs
 
     @property
     def hidden_size(self):
@@ -154,12 +397,13 @@ class TimeRecurrent:
         check_shape(xs, (None, None, self.params[0].shape[0]), "(N, T, D)", "xs")
         Wx, b = self.params[0], self.params[2]
         N, T, D = xs.shape
-        xs_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))           # (T, N, D)
+        xs_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))           # time-major (T, N, D)
         X = (xs_tm.reshape(T * N, D) @ Wx).reshape(T, N, -1)
         X += b
         h0 = self._initial(self.h, N, xs.dtype)
         c0 = self._initial(self.c, N, xs.dtype) if self.has_cell else None
-        hs = self._steps_forward(X, h0, c0)                             # (T, N, H)
+        hs = np.empty((T, N, self.hidden_size), dtype=xs.dtype)
+        self.step_caches = self._steps_forward(X, h0, c0, hs)
         self.cache = (xs_tm, h0, hs)
         self.h = hs[-1]
         return hs.transpose(1, 0, 2)
@@ -172,26 +416,26 @@ class TimeRecurrent:
         dhs_tm = dhs.transpose(1, 0, 2)
         dX = self._steps_backward(dhs_tm, dc_last)                     # (T, N, G*H)
         dX_flat = dX.reshape(T * N, -1)
-        np.matmul(xs_tm.reshape(T * N, D).T, dX_flat, out=self.grads[0])
-        column_sums(dX_flat, out=self.grads[2])
+        _input_side_grads(self.grads, xs_tm.reshape(T * N, D), dX_flat)
         return (dX_flat @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)
 
-    def _hidden_weights_transposed(self, start=0, stop=None):
-        """Wh[:, start:stop]^T as a contiguous (k, H) copy, made once per backward pass.
+    def _hidden_weights_transposed(self):
+        """Wh^T as a contiguous copy, made once per backward pass.
 
-        Speed only: the per-step (N, k) x (k, H) product runs about 1.5x faster on it than on
+        Speed only: the per-step (N, G*H) x (G*H, H) product runs about 1.5x faster on it than on
         the transposed view Wh.T (BetterRnnlm: 0.66 vs 0.99 ms per product).
         """
-        return np.ascontiguousarray(self.params[1][:, start:stop].T)
+        return np.ascontiguousarray(self.params[1].T)
 
     def _previous_h(self):
-        """Hidden state entering each step, (T, N, H)."""
+        """Hidden state entering each step, (T * N, H)."""
         _, h0, hs = self.cache
-        return np.concatenate([h0[None], hs[:-1]], axis=0)
+        T, N, H = hs.shape
+        return np.concatenate([h0[None], hs[:-1]], axis=0).reshape(T * N, H)
 
 
 class TimeRNN(TimeRecurrent):
-    """h_t = tanh(x_t Wx + h_{t-1} Wh + b), or with ``activation="relu"`` h_t = max(0, ...)
+    """T steps of ``RNN``: xs (N, T, D) -> hs (N, T, H), h_t = tanh(x_t Wx + h_{t-1} Wh + b)
     (the IRNN of Le et al. 2015 is the ReLU form started from Wh = I, b = 0: ``common.init.recurrent_layer``)."""
 
     def __init__(self, Wx, Wh, b, stateful=False, activation="tanh"):
@@ -200,32 +444,25 @@ class TimeRNN(TimeRecurrent):
             raise ValueError("activation must be 'tanh' or 'relu', got %r" % activation)
         self.activation = activation
 
-    def _steps_forward(self, X, h, _c0):
+    def _steps_forward(self, X, h, _c0, hs):
         Wh = self.params[1]
-        hs = np.empty(X.shape, dtype=X.dtype)
-        for t in range(X.shape[0]):
-            a = X[t] + h @ Wh
-            h = np.tanh(a, out=hs[t]) if self.activation == "tanh" else np.maximum(a, 0, out=hs[t])
-        return hs
+        for t in range(len(X)):
+            h = hs[t] = RNN.step(X[t], h, Wh, self.activation)
 
     def _steps_backward(self, dhs, _dc_last):
         WhT = self._hidden_weights_transposed()
         hs = self.cache[2]
         dX = np.empty_like(hs)
         dh = 0
-        for t in reversed(range(hs.shape[0])):
-            dt = dhs[t] + dh
-            dt *= (1 - hs[t] ** 2) if self.activation == "tanh" else (hs[t] > 0)
-            dX[t] = dt
-            dh = dt @ WhT
+        for t in reversed(range(len(hs))):
+            dX[t], dh = RNN.step_backward(dhs[t] + dh, hs[t], WhT, self.activation)
         self.dh = dh
-        T, N, H = hs.shape
-        np.matmul(self._previous_h().reshape(T * N, H).T, dX.reshape(T * N, H), out=self.grads[1])
+        np.matmul(self._previous_h().T, dX.reshape(-1, dX.shape[2]), out=self.grads[1])
         return dX
 
 
 class TimeLSTM(TimeRecurrent):
-    """LSTM: xs (N, T, D) -> hs (N, T, H), gates fused in the book's column order f, g, i, o.
+    """T steps of ``LSTM``: xs (N, T, D) -> hs (N, T, H), gates fused in the book's order f, g, i, o.
 
     At every step, with a = x_t Wx + h_{t-1} Wh + b (N, 4H) cut into four (N, H) blocks:
 
@@ -235,104 +472,36 @@ class TimeLSTM(TimeRecurrent):
         o = sigmoid(a_o)                output gate
         c_t = f * c_{t-1} + g * i
         h_t = o * tanh(c_t)
-
-    The loops below write every line into buffers made once per pass (``out=``) and take the
-    four activations in one ``tanh`` over the whole (N, 4H) row, since
-    sigmoid(a) = 0.5 tanh(0.5 a) + 0.5: the same operations in the same order as the equations,
-    so the results are bit for bit those of ``common.functions.sigmoid`` and ``np.tanh``, in
-    fewer and larger array calls (BetterRnnlm's training step 1-3% faster, Rnnlm's 2-8%).
     """
 
     n_gates = 4
     has_cell = True
 
-    @staticmethod
-    def _activation_constants(H, dtype):
-        """(4H,) scale and shift with act = tanh(a * scale) * scale + shift for all four gates:
-        scale 0.5, shift 0.5 on the sigmoid gates f, i, o; scale 1, shift 0 on g."""
-        scale = np.full(4 * H, 0.5, dtype=dtype)
-        scale[H:2 * H] = 1
-        shift = np.full(4 * H, 0.5, dtype=dtype)
-        shift[H:2 * H] = 0
-        return scale, shift
-
-    def _steps_forward(self, X, h, c):
+    def _steps_forward(self, X, h, c, hs):
         Wh = self.params[1]
-        T, N, G = X.shape
-        H = G // 4
-        scale, shift = self._activation_constants(H, X.dtype)
-        gates = np.empty_like(X)                       # f, g, i, o of every step, (T, N, 4H)
-        cs = np.empty((T + 1, N, H), dtype=X.dtype)    # cs[t] = c_{t-1}: the initial cell, then c_0 .. c_{T-1}
-        cs[0] = c
-        tanh_cs = np.empty((T, N, H), dtype=X.dtype)
-        hs = np.empty_like(tanh_cs)
-        g_i = np.empty((N, H), dtype=X.dtype)
-        for t in range(T):
-            act = np.matmul(h, Wh, out=gates[t])       # a = h_{t-1} Wh + (x_t Wx + b)
-            act += X[t]
-            act *= scale                               # f, g, i, o = sigmoid, tanh, sigmoid, sigmoid of a
-            np.tanh(act, out=act)
-            act *= scale
-            act += shift
-            f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
-            c = np.multiply(f, cs[t], out=cs[t + 1])   # c_t = f * c_{t-1} + g * i
-            c += np.multiply(g, i, out=g_i)
-            tanh_c = np.tanh(c, out=tanh_cs[t])
-            h = np.multiply(o, tanh_c, out=hs[t])      # h_t = o * tanh(c_t)
-        self.c = cs[-1]
-        self.lstm_cache = (gates, cs, tanh_cs)
-        return hs
+        caches = []
+        for t in range(len(X)):
+            h, c, cache = LSTM.step(X[t], h, c, Wh)
+            hs[t] = h
+            caches.append(cache)
+        self.c = c
+        return caches
 
     def _steps_backward(self, dhs, dc_last):
-        """Back through the steps; with s the gradient reaching c_t (from h_t and from c_{t+1}):
-
-            ds   = dh_t * o * (1 - tanh(c_t)^2) + dc_{t+1}
-            da_f = ds * c_{t-1} * f (1 - f)
-            da_g = ds * i * (1 - g^2)
-            da_i = ds * g * i (1 - i)
-            da_o = dh_t * tanh(c_t) * o (1 - o)
-            dc_t = ds * f
-            dh_{t-1} = da Wh^T
-        """
         WhT = self._hidden_weights_transposed()
-        gates, cs, tanh_cs = self.lstm_cache
-        T, N, H = tanh_cs.shape
-        dtype = gates.dtype
-        dX = np.empty_like(gates)                      # da of every step, (T, N, 4H)
-        dh = np.zeros((N, H), dtype=dtype)
-        dc = np.zeros((N, H), dtype=dtype) if dc_last is None else np.array(dc_last, dtype=dtype)
-        dh_t, ds = np.empty((N, H), dtype=dtype), np.empty((N, H), dtype=dtype)
-        d_act = np.empty((N, 4 * H), dtype=dtype)      # each gate's derivative d act / d a
+        T, N, H = dhs.shape
+        dX = np.empty((T, N, 4 * H), dtype=dhs.dtype)
+        dh = 0
+        dc = 0 if dc_last is None else dc_last
         for t in reversed(range(T)):
-            act = gates[t]
-            f, g, i, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
-            tanh_c = tanh_cs[t]
-            np.add(dhs[t], dh, out=dh_t)
-            np.multiply(tanh_c, tanh_c, out=ds)        # ds = dh_t * ((1 - tanh(c_t)^2) * o) + dc_{t+1}
-            np.subtract(1, ds, out=ds)
-            ds *= o
-            ds *= dh_t
-            ds += dc
-            np.subtract(1, act, out=d_act)             # (1 - y) y for f, i, o ...
-            d_act *= act
-            d_g = d_act[:, H:2 * H]                    # ... and 1 - g^2 for g
-            np.multiply(g, g, out=d_g)
-            np.subtract(1, d_g, out=d_g)
-            da = dX[t]
-            np.multiply(ds, cs[t], out=da[:, :H])      # da_f = ds * c_{t-1} * f (1 - f)
-            np.multiply(ds, i, out=da[:, H:2 * H])     # da_g = ds * i * (1 - g^2)
-            np.multiply(ds, g, out=da[:, 2 * H:3 * H])  # da_i = ds * g * i (1 - i)
-            np.multiply(dh_t, tanh_c, out=da[:, 3 * H:])  # da_o = dh_t * tanh(c_t) * o (1 - o)
-            da *= d_act
-            np.multiply(ds, f, out=dc)                 # dc_t = ds * f
-            np.matmul(da, WhT, out=dh)                 # dh_{t-1} = da Wh^T
+            dX[t], dh, dc = LSTM.step_backward(dhs[t] + dh, dc, self.step_caches[t], WhT)
         self.dh, self.dc = dh, dc
-        np.matmul(self._previous_h().reshape(T * N, H).T, dX.reshape(T * N, 4 * H), out=self.grads[1])
+        np.matmul(self._previous_h().T, dX.reshape(T * N, 4 * H), out=self.grads[1])
         return dX
 
 
 class TimeGRU(TimeRecurrent):
-    """GRU with fused gates in the order z, r, n (update, reset, candidate), in one of two forms.
+    """T steps of ``GRU``: xs (N, T, D) -> hs (N, T, H), gates fused in the order z, r, n.
 
     reset_after=False, the book's (appendix C), the reset gate scales h before the hidden product:
 
@@ -349,9 +518,7 @@ class TimeGRU(TimeRecurrent):
         n = tanh(x Wx_n + b_n + r * (h Wh_n + bh_n))
         h_t = (1 - z) * n + z * h
 
-    PyTorch stacks its gates as [r, z, n] in rows: Wx = weight_ih with its z and r blocks swapped,
-    transposed; likewise Wh from weight_hh, b from bias_ih and bh from bias_hh.
-    Parameters: Wx (D, 3H), Wh (H, 3H), b (3H,), and with reset_after bh (3H,).
+    Parameters: Wx (D, 3H), Wh (H, 3H), b (3H,), and with reset_after bh (3H,) (see ``GRU``).
     """
 
     n_gates = 3
@@ -359,171 +526,41 @@ class TimeGRU(TimeRecurrent):
     def __init__(self, Wx, Wh, b, stateful=False, reset_after=False, bh=None):
         super().__init__(Wx, Wh, b, stateful)
         self.reset_after = reset_after
-        if reset_after:
-            bh = np.zeros_like(b) if bh is None else bh
-            if bh.shape != b.shape:
-                raise ValueError("bh must have the shape of b %s, got %s" % (b.shape, bh.shape))
-            self.params.append(bh)
-            self.grads.append(np.zeros_like(bh))
-            self.param_names = ("Wx", "Wh", "b", "bh")
-        elif bh is not None:
-            raise ValueError("bh (a recurrent bias) exists only with reset_after=True")
+        _add_recurrent_bias(self, reset_after, bh)
+        self.grads = self.grads[:3] + [np.zeros_like(p) for p in self.params[3:]]
 
-    def _steps_forward(self, X, h, _c0):
-        return self._after_forward(X, h) if self.reset_after else self._book_forward(X, h)
+    def _steps_forward(self, X, h, _c0, hs):
+        Wh = self.params[1]
+        caches = []
+        for t in range(len(X)):
+            if self.reset_after:
+                h, cache = GRU.step_after(X[t], h, Wh, self.params[3])
+            else:
+                h, cache = GRU.step(X[t], h, Wh)
+            hs[t] = h
+            caches.append(cache)
+        return caches
 
     def _steps_backward(self, dhs, _dc_last):
-        return self._after_backward(dhs) if self.reset_after else self._book_backward(dhs)
-
-    def _book_forward(self, X, h):
-        Wh = self.params[1]
-        T, N, G = X.shape
-        H = G // 3
-        Wh_z, Wh_r, Wh_n = Wh[:, :H], Wh[:, H:2 * H], Wh[:, 2 * H:]
-        gates = np.empty_like(X)                             # z, r, n of every step, (T, N, 3H)
-        rh = np.empty((T, N, H), dtype=X.dtype)              # r * h_{t-1}
-        hs = np.empty_like(rh)
-        for t in range(T):
-            x_z, x_r, x_n = X[t, :, :H], X[t, :, H:2 * H], X[t, :, 2 * H:]
-            z = sigmoid(x_z + h @ Wh_z, out=gates[t, :, :H])
-            r = sigmoid(x_r + h @ Wh_r, out=gates[t, :, H:2 * H])
-            rh[t] = r * h
-            n = np.tanh(x_n + rh[t] @ Wh_n, out=gates[t, :, 2 * H:])
-            h = hs[t] = (1 - z) * h + z * n
-        self.gru_cache = (gates, rh)
-        return hs
-
-    def _book_backward(self, dhs):
-        """With h' = (1 - z) h + z n and n = tanh(x Wx_n + (r h) Wh_n + b_n):
-
-            da_n = dh' * z * (1 - n^2)
-            d(rh) = da_n Wh_n^T
-            da_r = d(rh) * h * r (1 - r)
-            da_z = dh' * (n - h) * z (1 - z)
-            dh = dh' * (1 - z) + d(rh) * r + da_z Wh_z^T + da_r Wh_r^T
-        """
-        gates, rh = self.gru_cache
-        T, N, H = rh.shape
-        Wh_zrT, Wh_nT = self._hidden_weights_transposed(0, 2 * H), self._hidden_weights_transposed(2 * H)
-        h_prev = self._previous_h()
-        dX = np.empty_like(gates)                            # da of every step, (T, N, 3H)
-        dh = np.zeros((N, H), dtype=rh.dtype)
-        for t in reversed(range(T)):
-            z, r, n = gates[t, :, :H], gates[t, :, H:2 * H], gates[t, :, 2 * H:]
-            dh_t = dhs[t] + dh
-            dX[t, :, 2 * H:] = dh_t * z * (1 - n * n)
-            drh = dX[t, :, 2 * H:] @ Wh_nT
-            dX[t, :, H:2 * H] = drh * h_prev[t] * (r * (1 - r))
-            dX[t, :, :H] = dh_t * (n - h_prev[t]) * (z * (1 - z))
-            dh = dh_t * (1 - z) + drh * r + dX[t, :, :2 * H] @ Wh_zrT
-        self.dh = dh
-        dX_flat = dX.reshape(T * N, 3 * H)
-        self.grads[1][:, :2 * H] = h_prev.reshape(T * N, H).T @ dX_flat[:, :2 * H]
-        self.grads[1][:, 2 * H:] = rh.reshape(T * N, H).T @ dX_flat[:, 2 * H:]
-        return dX
-
-    def _after_forward(self, X, h):
-        Wh, bh = self.params[1], self.params[3]
-        T, N, G = X.shape
-        H = G // 3
-        gates = np.empty_like(X)                             # z, r, n of every step, (T, N, 3H)
-        hidden_n = np.empty((T, N, H), dtype=X.dtype)        # h_{t-1} Wh_n + bh_n
-        hs = np.empty_like(hidden_n)
-        for t in range(T):
-            hidden = h @ Wh + bh                             # (N, 3H)
-            z = sigmoid(X[t, :, :H] + hidden[:, :H], out=gates[t, :, :H])
-            r = sigmoid(X[t, :, H:2 * H] + hidden[:, H:2 * H], out=gates[t, :, H:2 * H])
-            hidden_n[t] = hidden[:, 2 * H:]
-            n = np.tanh(X[t, :, 2 * H:] + r * hidden_n[t], out=gates[t, :, 2 * H:])
-            h = hs[t] = (1 - z) * n + z * h
-        self.gru_cache = (gates, hidden_n)
-        return hs
-
-    def _after_backward(self, dhs):
-        """With h' = (1 - z) n + z h and n = tanh(x Wx_n + b_n + r * (h Wh_n + bh_n)):
-
-            da_n = dh' * (1 - z) * (1 - n^2)
-            da_r = da_n * (h Wh_n + bh_n) * r (1 - r)
-            da_z = dh' * (h - n) * z (1 - z)
-            dhidden = [da_z, da_r, da_n * r]       (the gradient of h Wh + bh)
-            dh = dh' * z + dhidden Wh^T
-        """
         WhT = self._hidden_weights_transposed()
-        gates, hidden_n = self.gru_cache
-        T, N, H = hidden_n.shape
-        h_prev = self._previous_h()
-        dX = np.empty_like(gates)                            # da of every step, (T, N, 3H)
-        dhidden = np.empty_like(gates)
-        dh = np.zeros((N, H), dtype=hidden_n.dtype)
+        T, N, H = dhs.shape
+        dX = np.empty((T, N, 3 * H), dtype=dhs.dtype)
+        d_hidden = np.empty_like(dX) if self.reset_after else None
+        dh = 0
         for t in reversed(range(T)):
-            z, r, n = gates[t, :, :H], gates[t, :, H:2 * H], gates[t, :, 2 * H:]
-            dh_t = dhs[t] + dh
-            da_n = dX[t, :, 2 * H:] = dh_t * (1 - z) * (1 - n * n)
-            dX[t, :, H:2 * H] = da_n * hidden_n[t] * (r * (1 - r))
-            dX[t, :, :H] = dh_t * (h_prev[t] - n) * (z * (1 - z))
-            dhidden[t, :, :2 * H] = dX[t, :, :2 * H]
-            dhidden[t, :, 2 * H:] = da_n * r
-            dh = dh_t * z + dhidden[t] @ WhT
+            if self.reset_after:
+                dX[t], d_hidden[t], dh = GRU.step_after_backward(dhs[t] + dh, self.step_caches[t], WhT)
+            else:
+                dX[t], dh = GRU.step_backward(dhs[t] + dh, self.step_caches[t], WhT)
         self.dh = dh
-        dhidden_flat = dhidden.reshape(T * N, 3 * H)
-        self.grads[1][...] = h_prev.reshape(T * N, H).T @ dhidden_flat
-        column_sums(dhidden_flat, out=self.grads[3])
+        if self.reset_after:
+            d_hidden_flat = d_hidden.reshape(T * N, 3 * H)
+            np.matmul(self._previous_h().T, d_hidden_flat, out=self.grads[1])
+            column_sums(d_hidden_flat, out=self.grads[3])
+        else:
+            rh = np.stack([cache[4] for cache in self.step_caches]).reshape(T * N, H)
+            _gru_hidden_grad(self.grads[1], self._previous_h(), rh, dX.reshape(T * N, 3 * H))
         return dX
-
-
-class _Cell:
-    """One time step of a Time layer: the book's RNN / LSTM / GRU interface.
-
-    The step runs the matching Time layer with T = 1, so there is a single
-    implementation of every recurrence.
-    """
-
-    time_class = None
-
-    def __init__(self, Wx, Wh, b):
-        self.time = self.time_class(Wx, Wh, b, stateful=True)
-        self.params, self.grads = self.time.params, self.time.grads
-
-    def _run(self, x, h_prev, c_prev=None):
-        self.time.set_state(h_prev, c_prev)
-        return self.time.forward(x[:, None, :])[:, 0, :]
-
-
-class RNN(_Cell):
-    """forward(x (N, D), h_prev (N, H)) -> h_next; backward(dh_next) -> (dx, dh_prev)."""
-
-    time_class = TimeRNN
-
-    def forward(self, x, h_prev):
-        return self._run(x, h_prev)
-
-    def backward(self, dh_next):
-        dx = self.time.backward(dh_next[:, None, :])[:, 0, :]
-        return dx, self.time.dh
-
-
-class GRU(RNN):
-    """One GRU step (the book's form).
-
-    forward(x (N, D), h_prev (N, H)) -> h_next; backward(dh_next) -> (dx, dh_prev).
-    """
-
-    time_class = TimeGRU
-
-
-class LSTM(_Cell):
-    """forward(x, h_prev, c_prev) -> (h_next, c_next);
-    backward(dh_next, dc_next) -> (dx, dh_prev, dc_prev)."""
-
-    time_class = TimeLSTM
-
-    def forward(self, x, h_prev, c_prev):
-        h = self._run(x, h_prev, c_prev)
-        return h, self.time.c
-
-    def backward(self, dh_next, dc_next):
-        dx = self.time.backward(dh_next[:, None, :], dc_next)[:, 0, :]
-        return dx, self.time.dh, self.time.dc
 
 
 class TimeBidirectional:
