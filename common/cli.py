@@ -17,7 +17,7 @@ import sys
 
 from common.checkpoint import CheckpointError, read_checkpoint, vocab_entry
 from common.checks import InputError
-from common.np import seed as seed_everything
+from common.rng import seed as seed_everything
 from common.run_dir import RunDirectory, RunExistsError
 from common.training import TrainingDiverged, TrainingInterrupted
 

@@ -5,7 +5,7 @@ Set ``common.config.GPU = True`` *before* anything imports ``common.np`` to do
 the same from Python, as the book does.
 
 ``SCRATCHNLP_KEEP_MEMORY=0`` leaves the C allocator's defaults alone (see
-``common.np.keep_freed_memory``); by default freed array memory is kept for reuse.
+``common.memory.keep_freed_memory``); by default freed array memory is kept for reuse.
 
 ``OPENBLAS_THREAD_TIMEOUT`` defaults to 4 here (OpenBLAS's own default is 28): after every matrix
 product OpenBLAS's helper threads busy-wait 2**timeout cycles (2**28: about 0.1 s) for more work,

@@ -12,7 +12,7 @@ import numpy
 
 from common.checkpoint import param_names, walk
 from common.params import ParamGroups
-from common.np import rng_state, set_rng_state
+from common.rng import rng_state, set_rng_state
 from common.sparse import to_dense
 
 

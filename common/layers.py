@@ -6,8 +6,9 @@ Shapes: N batch, D input features, H output features, C classes, V vocabulary.
 """
 from common.checks import as_float_input, check_ids, check_shape
 from common.functions import as_label_ids, column_sums, log_softmax, sigmoid, softmax, softplus
-from common.np import np, rand
+from common.np import np
 from common.parallel import for_row_blocks
+from common.rng import rand
 from common.sparse import RowSparseGrad
 
 

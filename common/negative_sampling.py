@@ -49,7 +49,7 @@ class UnigramSampler:
     Where the draws happen: on the CPU backend, NumPy's PCG64 generator on the host. With
     ``on_device`` (the default on the GPU backend) the alias table and the pool live in the active
     array module, every refill comes from a generator seeded by (seed, refill number), as
-    ``common.np.rand`` does for dropout, and the targets never leave the device.
+    ``common.rng.rand`` does for dropout, and the targets never leave the device.
     """
 
     def __init__(self, corpus, power=0.75, sample_size=5, vocab_size=None, seed=None, pool_size=1 << 20,

@@ -5,7 +5,9 @@ An embedding lookup touches only the rows it read, so its gradient is stored as
 The object lives in a layer's ``grads`` list and is rewritten in place by every
 backward pass, exactly like a dense gradient array.
 """
-from common.np import GPU, all_present, np, sum_into_rows
+import numpy
+
+from common.np import GPU, np
 
 
 class UniqueRows:
@@ -100,3 +102,77 @@ def squared_norm(grad):
 def to_dense(grad):
     """The gradient as a dense array (a row-sparse one is scattered into zeros)."""
     return grad.to_dense() if isinstance(grad, RowSparseGrad) else grad
+
+
+def sum_into_rows(slot, n_slots, base, coef=None):
+    """(n_slots, D) array whose row k sums coef[n, m] * base[n] over every (n, m) with slot[n, m] == k.
+
+    slot, coef: (N, M) (coef None means 1; a slot of -1 is no entry); base: (N, D): row n of base
+    feeds the M rows slot[n]. It is S^T base for the sparse (N, n_slots) matrix S with
+    S[n, slot[n, m]] += coef[n, m]; on the CPU SciPy's sparse product does it in one pass over the
+    entries, without an (N*M, D) copy of the rows (``np.add.at`` on rows is 25x slower); on the GPU
+    CuPy's atomic ``add.at`` does it.
+    """
+    N, M = slot.shape
+    if GPU:
+        present = slot >= 0
+        weight = present.astype(base.dtype) if coef is None else coef * present
+        picked = np.repeat(base, M, axis=0) * weight.reshape(-1, 1)
+        out = np.zeros((n_slots, base.shape[1]), dtype=base.dtype)
+        np.add.at(out, np.where(present, slot, 0).reshape(-1), picked)
+        return out
+    return numpy.asarray(_row_selector(slot, n_slots, coef, base.dtype, transposed=True) @ base, dtype=base.dtype)
+
+
+def mean_of_rows(table, ids):
+    """(N, D) array whose row n is the mean of table[ids[n, c]] over its C columns; ids (N, C), table (V, D).
+
+    An id of -1 is no entry: the mean is over the row's other ids (a row of only -1 gives zeros).
+    On the CPU it is one product of the sparse (N, V) averaging matrix with the table, 2x
+    faster than gathering the (N, C, D) rows and averaging them (N 1000, C 10, D 100 or 300);
+    on the GPU a gather.
+    """
+    N, C = ids.shape
+    if GPU:
+        present = ids >= 0
+        weight = present / np.maximum(present.sum(axis=1, keepdims=True), 1)   # (N, C)
+        rows = table.take(np.where(present, ids, 0), axis=0)                    # (N, C, D)
+        return (rows * weight.astype(table.dtype)[:, :, None]).sum(axis=1)
+    if all_present(ids):
+        weight = numpy.full(ids.shape, 1.0 / C, dtype=table.dtype)
+    else:
+        present = ids >= 0
+        weight = (present / numpy.maximum(present.sum(axis=1, keepdims=True), 1)).astype(table.dtype)
+    return numpy.asarray(_row_selector(ids, table.shape[0], weight, table.dtype) @ table, dtype=table.dtype)
+
+
+def all_present(ids):
+    """True unless some id is -1 (no entry) in an id array; one min() instead of a boolean mask."""
+    return ids.size == 0 or int(ids.min()) >= 0
+
+
+def _row_selector(cols, n_cols, coef, dtype, transposed=False):
+    """The sparse (N, n_cols) matrix S with S[n, cols[n, m]] += coef[n, m] (1 where coef is None), as CSR;
+    with ``transposed``, S^T (n_cols, N) as CSC, built from the same three arrays.
+
+    A column of -1 is no entry. When every entry is present each row holds exactly M of them, so the
+    row pointer is a plain range; a column named twice in one row is two entries, which SciPy's
+    products add up. The index arrays are made int32 here, as SciPy would otherwise convert them
+    itself (11 us of a 22 us constructor at N*M = 10,000).
+    """
+    import scipy.sparse
+
+    N, M = cols.shape
+    coef = numpy.ones(cols.shape, dtype=dtype) if coef is None else coef
+    index = numpy.int32 if max(n_cols, N * M) < 2 ** 31 else numpy.int64
+    if all_present(cols):
+        data, indices, indptr = coef.reshape(-1), cols.reshape(-1), numpy.arange(0, N * M + 1, M, dtype=index)
+    else:
+        present = cols >= 0
+        data, indices = coef[present], cols[present]
+        indptr = numpy.zeros(N + 1, dtype=index)
+        numpy.cumsum(present.sum(axis=1), out=indptr[1:])
+    arrays = (data.astype(dtype, copy=False), indices.astype(index, copy=False), indptr)
+    if transposed:
+        return scipy.sparse.csc_matrix(arrays, shape=(n_cols, N))
+    return scipy.sparse.csr_matrix(arrays, shape=(N, n_cols))

@@ -10,7 +10,7 @@ continues a run exactly as if it had never stopped:
 - the position: finished epochs and the iteration inside the current one
   (batch sources are pure functions of (epoch, iteration), ``common.batches``);
 - the optimizer (lr, step count, moments), the model's sampler and recurrent
-  states, the dropout random stream (``common.np.rng_state``);
+  states, the dropout random stream (``common.rng.rng_state``);
 - the best score, the history, and the losses of the unfinished epoch.
 
 Ctrl-C or SIGTERM stops after the current iteration (or evaluation batch),
@@ -27,8 +27,8 @@ import time
 
 from common.checkpoint import CheckpointError, load_params_into, read_checkpoint, save_checkpoint, set_model_state, unpack
 from common.params import ParamGroups, clip_grads
-from common.np import rng_state, set_rng_state
 from common.progress import StopRequested, check_stop, format_seconds, stop_on_signals, use_bar
+from common.rng import rng_state, set_rng_state
 
 FIRST_LOSSES = 10       # iterations whose mean loss is the reference for divergence
 PROGRESS_SECONDS = 10.0  # without eval_interval, a progress line at most this often

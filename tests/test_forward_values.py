@@ -14,7 +14,7 @@ from common.attention import Attention, AttentionWeight, TimeAttention, WeightSu
 from common.layers import (Affine, Dropout, Embedding, MatMul, ReLU, Sigmoid, SigmoidWithLoss, Softmax,
                            SoftmaxWithLoss)
 from common.negative_sampling import EmbeddingDot, NegativeSamplingLoss
-from common.np import seed
+from common.rng import seed
 from common.time_layers import TimeMaskedMean, TimeSelectLast
 from common.time_layers import TimeRNNCF
 from common.time_layers import (TimeAffine, TimeBidirectional, TimeEmbedding, TimeGRU, TimeLSTM, TimeRNN,

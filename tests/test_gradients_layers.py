@@ -5,7 +5,7 @@ import pytest
 from common.gradcheck import check_layer, numerical_gradient, relative_error
 from common.layers import (Affine, Dropout, Embedding, MatMul, ReLU, Sigmoid, SigmoidWithLoss,
                            Softmax, SoftmaxWithLoss)
-from common.np import seed
+from common.rng import seed
 from tests.helpers import assert_gradients, ids, randn
 
 N, D, H, C, V = 4, 5, 3, 6, 7

@@ -64,9 +64,18 @@ def test_every_module_and_public_class_and_function_has_a_docstring(folder):
 
 
 def test_speed_only_modules_say_so_first():
-    for name in ("sparse.py", "parallel.py"):
+    for name in ("sparse.py", "parallel.py", "memory.py"):
         first = open(os.path.join(ROOT, "common", name)).readline()
         assert first.startswith('"""Speed only'), name
+
+
+def test_the_array_module_file_holds_only_the_array_module_choice():
+    """``common/np.py`` defines the array module, the GPU flag and the host/device transfers, nothing else."""
+    import ast
+    tree = ast.parse(open(os.path.join(ROOT, "common", "np.py")).read())
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    defined |= {target.id for node in tree.body if isinstance(node, ast.Assign) for target in node.targets}
+    assert {name for name in defined if not name.startswith("_")} == {"GPU", "np", "to_cpu", "to_gpu"}
 
 
 def test_every_dotted_name_of_the_project_in_code_and_docs_exists():

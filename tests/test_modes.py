@@ -4,7 +4,7 @@ import numpy
 from ch06.better_rnnlm import BetterRnnlm
 from ch06.sequence_classifier import RnnClassifier
 from common.evaluation import eval_perplexity
-from common.np import seed
+from common.rng import seed
 
 
 def test_eval_turns_every_dropout_off_and_train_back_on(rng):

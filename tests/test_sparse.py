@@ -2,7 +2,7 @@
 import numpy
 import pytest
 
-from common.np import mean_of_rows
+from common.sparse import mean_of_rows
 from common.sparse import RowSparseGrad, UniqueRows
 
 
@@ -89,7 +89,7 @@ def test_minus_one_is_no_entry_in_the_sparse_sums():
 
 def test_the_gpu_branches_agree_with_the_cpu_ones(monkeypatch):
     """The CuPy code paths of the sparse sums, run with NumPy standing in for CuPy (-1 entries included)."""
-    import common.np as backend
+    import common.sparse as backend
 
     rng = numpy.random.default_rng(6)
     ids = rng.integers(0, 15, (7, 3))
