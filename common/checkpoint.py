@@ -9,6 +9,10 @@ A checkpoint holds what rebuilds and continues a run:
   per-parameter state), the training position (``common.training``) and
   anything else the script adds (its arguments, the vocabulary).
 
+This module is the one home of checkpoints: walking a model (``walk``, ``param_names``), the
+file format (``save_checkpoint``, ``read_checkpoint``), loading (``load_params_into``,
+``load_model``) and resuming a run (``restore_run``, ``run_settings``).
+
 Layout (format version 3): the entry ``__checkpoint__`` is a short JSON header
 (format and version) and ``__checkpoint_json__`` the JSON document as UTF-8 bytes
 (uint8); arrays are stored as their own entries (``param/<name>``,
@@ -23,6 +27,8 @@ format-3 file with "written by a newer ScratchNLP".
 
 Format 1 (keys ``p000``... plus ``meta``, written before version 2) still loads
 its weights through ``BaseModel.load_params``.
+The readers of formats 1 and 2 stay because the project has no releases: every earlier commit of
+main wrote one of them, and a user's runs made with it (hours of training) must keep loading.
 """
 import importlib
 import json
@@ -384,3 +390,53 @@ def load_model(path, cls=None):
     load_params_into(model, ckpt)
     set_model_state(model, unpack(ckpt.meta["model"]["state"], ckpt.arrays))
     return model
+
+
+# --- resuming a run ----------------------------------------------------------------------------
+
+def restore_run(path, model, optimizer, groups, batches=None):
+    """Load a training checkpoint into ``model`` and ``optimizer``; returns (checkpoint, training state).
+
+    groups: the ``common.params.ParamGroups`` of the model's parameters (the optimizer's slots are
+    stored per shared array); batches: the ``describe()`` of this run's batch source, which must be
+    the one the run was trained on (None: not checked, for dry runs on a slice of the data). The
+    training state is what ``common.training.Training.state_dict`` wrote.
+    """
+    ckpt = read_checkpoint(path)
+    state = ckpt.section("training") if ckpt.version >= 2 else None
+    if state is None:
+        raise CheckpointError("%s holds weights only, no training state to continue from "
+                              "(load them with model.load_params)" % ckpt.path)
+    if batches is not None and state["batches"] != batches:
+        raise CheckpointError("%s was trained on batches %s, but this run reads %s: resume with the same "
+                              "data and batch settings" % (ckpt.path, state["batches"], batches))
+    load_params_into(model, ckpt)
+    set_model_state(model, unpack(ckpt.meta["model"]["state"], ckpt.arrays))
+    _restore_optimizer(optimizer, groups, ckpt)
+    return ckpt, state
+
+
+def _restore_optimizer(optimizer, groups, ckpt):
+    state = ckpt.meta.get("optimizer")
+    if state is None:
+        raise CheckpointError("%s holds no optimizer state" % ckpt.path)
+    state = dict(state)
+    slots = state.get("slots")
+    if slots is not None:
+        names = [p["name"] for p in ckpt.meta["model"]["params"]]
+        state["slots"] = [unpack(slots[names[owner]], ckpt.arrays) for owner, _ in groups.groups]
+    try:
+        optimizer.load_state_dict(state, where=ckpt.path)
+    except ValueError as exc:
+        raise CheckpointError(str(exc)) from None
+
+
+def run_settings(path):
+    """(the script settings a run's checkpoint stores, the epochs it finished), for ``--resume``."""
+    ckpt = read_checkpoint(path)
+    saved = ckpt.extra.get("args") if ckpt.version >= 2 else None
+    if saved is None:
+        raise CheckpointError("%s holds no run settings to resume (format 1, or written by model.save_params); "
+                              "load its weights with model.load_params" % path)
+    return saved, (ckpt.section("training") or {}).get("epoch", 0)
+

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 
-from common.checkpoint import CheckpointError, read_checkpoint, vocab_entry
+from common.checkpoint import CheckpointError, run_settings, vocab_entry
 from common.checks import InputError
 from common.rng import seed as seed_everything
 from common.run_dir import RunDirectory, RunExistsError
@@ -111,13 +111,9 @@ def explicit_options(p, argv):
 def resolve_resume(p, argv, args):
     """With --resume: the checkpoint's settings, plus what may change (``RESUME_MAY_CHANGE``)."""
     try:
-        ckpt = read_checkpoint(args.resume)
+        saved, finished = run_settings(args.resume)
     except (CheckpointError, FileNotFoundError) as exc:
         p.error(str(exc))
-    saved = ckpt.extra.get("args") if ckpt.version >= 2 else None
-    if saved is None:
-        p.error("%s holds no run settings to resume (format 1, or written by model.save_params); "
-                "load its weights with model.load_params" % args.resume)
     given = explicit_options(p, argv)
     merged = dict(vars(args), **saved)
     for key, value in given.items():
@@ -127,7 +123,6 @@ def resolve_resume(p, argv, args):
             p.error("--%s %s: this run was trained with --%s %s, and a resumed run keeps its settings "
                     "(drop the option, or start a new run)" % (key.replace("_", "-"), value,
                                                                key.replace("_", "-"), saved[key]))
-    finished = (ckpt.section("training") or {}).get("epoch", 0)
     if "epochs" in merged and finished >= merged["epochs"] and not args.dry_run:
         p.error("%s is at the end of epoch %d, and the run trains to --epochs %d: nothing to resume "
                 "(give --epochs N with N > %d to train on)" % (args.resume, finished, merged["epochs"], finished))
@@ -172,7 +167,7 @@ def fit(training, args, run):
               % (args.resume, training.epoch, training.iteration, training.optimizer.lr))
     if run is not None:
         run.start({k: v for k, v in vars(args).items()}, resumed_from=args.resume)
-        training.save_minutes = args.save_minutes
+        training.periodic_save.minutes = args.save_minutes
     if args.dry_run:
         training.max_iterations = 2
     return training.fit(1 if args.dry_run else args.epochs)

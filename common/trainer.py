@@ -31,8 +31,7 @@ class Trainer:
     def _fit(self, batches, max_epoch, max_grad, eval_interval):
         if self.training is None:
             self.training = Training(self.model, self.optimizer, batches, report=self.report, verbose=self.verbose,
-                                     log_every=0)
-            self.training.report_first = True
+                                     log_every=0, report_first=True)
         t = self.training
         t.batches, t.max_grad, t.eval_interval = batches, max_grad, eval_interval
         t.fit(t.epoch + max_epoch)

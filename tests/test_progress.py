@@ -48,8 +48,8 @@ def test_a_stop_request_ends_the_loop_at_the_next_item(monkeypatch):
 
 
 def test_training_prints_progress_inside_long_epochs_without_eval_interval(capsys, monkeypatch):
-    monkeypatch.setattr(training_module, "PROGRESS_SECONDS", 0.0)
-    monkeypatch.setattr(training_module, "use_bar", lambda: False)
+    monkeypatch.setattr(progress_module, "PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(progress_module, "use_bar", lambda: False)
     corpus = numpy.random.default_rng(0).integers(0, 20, 200)
     Training(Rnnlm(20, 4, 4), SGD(0.1), BPTTBatches(corpus[:-1], corpus[1:], 2, 5)).fit(1)
     lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("| epoch 1 | iter")]
@@ -96,8 +96,9 @@ def test_time_left_follows_the_recent_pace_after_a_pause(capsys, monkeypatch):
     """A 1,000 s pause in iteration 4 (a suspended machine) stops counting once PACE_LINES lines have passed."""
     clock = [0.0]
     monkeypatch.setattr(training_module, "time", types.SimpleNamespace(time=lambda: clock[0]))
-    monkeypatch.setattr(training_module, "PROGRESS_SECONDS", 0.0)
-    monkeypatch.setattr(training_module, "use_bar", lambda: False)
+    monkeypatch.setattr(progress_module, "time", types.SimpleNamespace(time=lambda: clock[0]))
+    monkeypatch.setattr(progress_module, "PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(progress_module, "use_bar", lambda: False)
     model = Rnnlm(20, 4, 4)
     forward = model.forward
 
