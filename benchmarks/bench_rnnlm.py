@@ -25,7 +25,7 @@ from common.batches import BPTTBatches
 from common.cli import non_negative_float, non_negative_int, parser, positive_int
 from common.np import GPU, np, to_gpu
 from common.optimizer import SGD
-from common.training import Stepper
+from common.training_loop import Stepper
 
 CONFIGS = {"rnnlm": (Rnnlm, 100, 0.0), "better": (BetterRnnlm, 650, 0.5)}
 T, V = 35, 10000

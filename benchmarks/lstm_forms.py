@@ -18,10 +18,10 @@ from ch06.better_rnnlm import BetterRnnlm
 from ch06.rnnlm import Rnnlm
 from common.cli import parser, positive_int
 from common.np import np
-from common.rng import seed
 from common.optimizer import SGD
+from common.rng import seed
 from common.time_layers import TimeLSTM
-from common.training import Stepper
+from common.training_loop import Stepper
 from dataset import ptb
 
 

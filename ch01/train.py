@@ -10,7 +10,7 @@ from common.cli import fit, main_guard, positive_int, run_extra, start_training,
 from common.np import to_cpu, to_gpu
 from common.optimizer import OPTIMIZERS
 from common.plot import new_figure, plot_curve, save_figure
-from common.training import Training
+from common.training_loop import TrainingLoop
 from dataset import spiral
 
 
@@ -46,7 +46,7 @@ def main(argv=None):
     args, run = start_training(p, argv)
     x, t = map(to_gpu, spiral.load_data())
     model = TwoLayerNet(2, args.hidden_size, 3, rng=numpy.random.default_rng(args.seed))
-    training = Training(model, OPTIMIZERS[args.optimizer](lr=args.lr), ShuffledBatches((x, t), args.batch_size, args.seed),
+    training = TrainingLoop(model, OPTIMIZERS[args.optimizer](lr=args.lr), ShuffledBatches((x, t), args.batch_size, args.seed),
                         max_grad=args.max_grad, run=run, extra=run_extra(args), eval_interval=args.eval_interval,
                         log_every=50)
     fit(training, args, run)

@@ -10,7 +10,7 @@ from common.batches import ShuffledBatches
 from common.cli import fit, main_guard, positive_int, run_extra, start_training, training_parser
 from common.optimizer import Adam
 from common.text import convert_one_hot, create_contexts_target
-from common.training import Training
+from common.training_loop import TrainingLoop
 
 MODELS = {"cbow": SimpleCBOW, "skipgram": SimpleSkipGram}
 
@@ -25,7 +25,7 @@ def main(argv=None):
     contexts, target = create_contexts_target(corpus, window_size=1)
     contexts, target = convert_one_hot(contexts, V).astype("f"), convert_one_hot(target, V)
     model = MODELS[args.model](V, args.hidden_size, rng=numpy.random.default_rng(args.seed))
-    training = Training(model, Adam(args.lr), ShuffledBatches((contexts, target), args.batch_size, args.seed),
+    training = TrainingLoop(model, Adam(args.lr), ShuffledBatches((contexts, target), args.batch_size, args.seed),
                         max_grad=args.max_grad, run=run, extra=run_extra(args, id_to_word), log_every=100)
     history = fit(training, args, run)
     print("loss: first epoch %.3f, last epoch %.3f" % (history[0]["train_loss"], history[-1]["train_loss"]))

@@ -1,6 +1,6 @@
 """CBOW with negative sampling (book 4.3): the mean of the 2w context vectors predicts the target."""
 from ch04.word2vec import Word2Vec
-from common.checks import check_ids
+from common.input_checks import check_ids
 from common.np import np
 from common.sparse import all_present, mean_of_rows
 

@@ -14,7 +14,7 @@ from common.np import to_cpu, to_gpu
 from common.optimizer import OPTIMIZERS
 from common.text import (analogy, analogy_accuracy, create_contexts_target, dynamic_window, format_report,
                          most_similar, save_word_vectors, subsample)
-from common.training import Training
+from common.training_loop import TrainingLoop
 from dataset import analogy as analogy_set
 from dataset import ptb
 
@@ -78,7 +78,7 @@ def main(argv=None):
     per_epoch = args.subsample or args.dynamic_window
     batches = ShuffledBatches(epoch_data if per_epoch else epoch_data(0), args.batch_size, args.seed,
                               contiguous=args.contiguous_batches)
-    training = Training(model, OPTIMIZERS[args.optimizer](lr=args.lr), batches, max_grad=args.max_grad,
+    training = TrainingLoop(model, OPTIMIZERS[args.optimizer](lr=args.lr), batches, max_grad=args.max_grad,
                         lr_schedule=schedule, run=run, extra=run_extra(args, id_to_word),
                         eval_interval=args.eval_interval)
     fit(training, args, run)

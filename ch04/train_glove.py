@@ -14,7 +14,7 @@ from common.cli import fit, main_guard, positive_float, positive_int, run_extra,
 from common.np import to_cpu
 from common.optimizer import AdaGrad
 from common.text import analogy_accuracy, cooccurrence_pairs, format_report, save_word_vectors
-from common.training import Training
+from common.training_loop import TrainingLoop
 from dataset import analogy as analogy_set
 from dataset import ptb
 
@@ -45,7 +45,7 @@ def main(argv=None):
           % (len(counts), args.window_size, time.time() - start))
     model = GloVe(len(word_to_id), args.hidden_size, rng=numpy.random.default_rng(args.seed))
     data = glove_batches_data(rows, cols, counts, args.x_max, args.alpha)
-    training = Training(model, AdaGrad(args.lr), ShuffledBatches(data, args.batch_size, args.seed),
+    training = TrainingLoop(model, AdaGrad(args.lr), ShuffledBatches(data, args.batch_size, args.seed),
                         max_grad=args.max_grad, run=run, extra=run_extra(args, id_to_word),
                         eval_interval=args.eval_interval)
     fit(training, args, run)

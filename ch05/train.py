@@ -10,7 +10,7 @@ from common.cli import fit, main_guard, positive_int, run_extra, start_training,
 from common.evaluation import perplexity
 from common.optimizer import SGD
 from common.plot import plot_curve
-from common.training import Training
+from common.training_loop import TrainingLoop
 from dataset import ptb
 
 
@@ -25,7 +25,7 @@ def main(argv=None):
     corpus = corpus[:args.corpus_size]
     V = int(corpus.max()) + 1
     model = SimpleRnnlm(V, args.wordvec_size, args.hidden_size, rng=numpy.random.default_rng(args.seed))
-    training = Training(model, SGD(args.lr), BPTTBatches(corpus[:-1], corpus[1:], args.batch_size, args.time_size),
+    training = TrainingLoop(model, SGD(args.lr), BPTTBatches(corpus[:-1], corpus[1:], args.batch_size, args.time_size),
                         max_grad=args.max_grad, run=run, extra=run_extra(args, [id_to_word[i] for i in range(V)]),
                         report="perplexity", log_every=10)
     history = fit(training, args, run)

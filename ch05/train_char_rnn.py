@@ -14,7 +14,7 @@ from common.evaluation import Perplexity, perplexity
 from common.generation import sample_text
 from common.optimizer import Adam
 from common.plot import plot_curve
-from common.training import Training
+from common.training_loop import TrainingLoop
 from dataset.text_corpus import load_chars
 
 DRY_RUN_CHARS = 5000
@@ -72,7 +72,7 @@ def main(argv=None):
     train, valid, char_to_id, id_to_char = load_text_ids(args)
     model = CharLM(len(char_to_id), args.wordvec_size, args.hidden_size, args.cell, args.context_size,
                    args.alpha, rng=numpy.random.default_rng(args.seed), num_layers=args.num_layers, dropout=args.dropout)
-    training = Training(model, Adam(args.lr), BPTTBatches(train[:-1], train[1:], args.batch_size, args.time_size),
+    training = TrainingLoop(model, Adam(args.lr), BPTTBatches(train[:-1], train[1:], args.batch_size, args.time_size),
                         evaluator=Perplexity(valid, batch_size=10, time_size=args.time_size), max_grad=args.max_grad,
                         plateau_decay=args.decay, run=run, extra=run_extra(args, id_to_char), report="perplexity")
     history = fit(training, args, run)

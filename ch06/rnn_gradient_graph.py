@@ -8,7 +8,7 @@ plots the norm per step for W_h = randn and W_h = 0.5 randn.
 import numpy
 
 from common.cli import main_guard, parser
-from common.params import clip_grads, global_norm
+from common.gradients import clip_grads, global_norm
 from common.plot import plot_curve
 
 

@@ -17,7 +17,7 @@ from common.cli import fit, main_guard, positive_int, run_extra, start_training,
 from common.evaluation import ClassifierAccuracy
 from common.np import to_gpu
 from common.optimizer import OPTIMIZERS
-from common.training import Training
+from common.training_loop import TrainingLoop
 from dataset.digits import load_digits
 from dataset.mnist import load_mnist
 
@@ -61,7 +61,7 @@ def main(argv=None):
     model = SequenceClassifier(x.shape[2], args.hidden_size, 10, args.cell, args.init, args.forget_bias,
                                rng=numpy.random.default_rng(args.seed))
     train, test = (to_gpu(x), to_gpu(y)), (to_gpu(x_test), to_gpu(y_test))
-    training = Training(model, OPTIMIZERS[args.optimizer](lr=args.lr), ShuffledBatches(train, args.batch_size, args.seed),
+    training = TrainingLoop(model, OPTIMIZERS[args.optimizer](lr=args.lr), ShuffledBatches(train, args.batch_size, args.seed),
                         evaluator=ClassifierAccuracy({"test": test, "train": train}, padded=False),
                         max_grad=args.max_grad, run=run, extra=run_extra(args), log_every=5)
     history = fit(training, args, run)

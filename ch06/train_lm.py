@@ -19,7 +19,7 @@ from common.evaluation import Perplexity
 from common.np import to_gpu
 from common.optimizer import SGD
 from common.plot import plot_curve
-from common.training import Training
+from common.training_loop import TrainingLoop
 from dataset import ptb
 
 MODELS = {"rnn": SimpleRnnlm, "lstm": Rnnlm, "gru": GruRnnlm, "better": BetterRnnlm}
@@ -59,7 +59,7 @@ def main(argv, module, doc, recipe):
     if args.model == "better":
         kwargs["dropout_ratio"] = args.dropout
     model = MODELS[args.model](**kwargs)
-    training = Training(model, SGD(args.lr), BPTTBatches(corpus[:-1], corpus[1:], args.batch_size, args.time_size),
+    training = TrainingLoop(model, SGD(args.lr), BPTTBatches(corpus[:-1], corpus[1:], args.batch_size, args.time_size),
                         evaluator=Perplexity(valid, batch_size=10, time_size=args.time_size),
                         max_grad=args.max_grad, plateau_decay=args.decay if args.decay > 1 else None,
                         run=run, extra=run_extra(args, id_to_word), eval_interval=args.eval_interval,

@@ -14,7 +14,7 @@ from common.evaluation import ClassifierAccuracy
 from common.np import to_gpu
 from common.optimizer import OPTIMIZERS
 from common.text import Vocabulary, tokenize
-from common.training import Training
+from common.training_loop import TrainingLoop
 from dataset import sentiment, tiny_sentiment
 
 DATASETS = {
@@ -75,7 +75,7 @@ def main(argv=None):
         model = RnnClassifier(len(vocab), args.wordvec_size, args.hidden_size, cell=args.cell,
                               dropout=args.dropout, rng=rng, embed_scale=0.1 if tiny else 0.01)
     print("%s: %d train / %d test, vocabulary %d" % (args.data, len(train_y), len(test_y), len(vocab)))
-    training = Training(model, OPTIMIZERS[args.optimizer](lr=args.lr),
+    training = TrainingLoop(model, OPTIMIZERS[args.optimizer](lr=args.lr),
                         LengthBucketedBatches(*train, args.batch_size, args.seed),
                         evaluator=ClassifierAccuracy({"test": test, "train": train}), max_grad=args.max_grad,
                         run=run, extra=run_extra(args, vocab.id_to_word), log_every=50 if tiny else 1)

@@ -16,7 +16,7 @@ from common.evaluation import Seq2seqAccuracy
 from common.np import to_gpu
 from common.optimizer import Adam
 from common.plot import plot_curve
-from common.training import Training
+from common.training_loop import TrainingLoop
 from dataset import sequence
 
 MODELS = {"plain": Seq2seq, "peeky": PeekySeq2seq}
@@ -97,7 +97,7 @@ def main(argv=None, module="ch07.train_seq2seq", doc=__doc__, models=MODELS, **d
                                rng=numpy.random.default_rng(args.seed), **kwargs)
     evaluator = Seq2seqAccuracy(to_gpu(x_test), to_gpu(t_test))
     schedule = functools.partial(learning_rate, args=args) if args.lr_decay != 1.0 or args.decay_last else None
-    training = Training(model, Adam(args.lr), ShuffledBatches((to_gpu(x_train), to_gpu(t_train)), args.batch_size, args.seed),
+    training = TrainingLoop(model, Adam(args.lr), ShuffledBatches((to_gpu(x_train), to_gpu(t_train)), args.batch_size, args.seed),
                         evaluator=evaluator, max_grad=args.max_grad, lr_schedule=schedule, run=run,
                         extra=run_extra(args, id_to_char), eval_interval=args.eval_interval)
     history = fit(training, args, run)

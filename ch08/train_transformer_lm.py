@@ -12,7 +12,7 @@ from common.batches import BPTTBatches
 from common.cli import fit, main_guard, positive_int, run_extra, start_training, training_parser
 from common.evaluation import Perplexity
 from common.optimizer import Adam
-from common.training import Training
+from common.training_loop import TrainingLoop
 
 
 def main(argv=None):
@@ -29,7 +29,7 @@ def main(argv=None):
     train, valid, char_to_id, id_to_char = load_text_ids(args)
     model = TransformerLM(len(char_to_id), args.model_size, args.heads, args.layers, max_len=args.time_size,
                           rng=numpy.random.default_rng(args.seed))
-    training = Training(model, Adam(args.lr), BPTTBatches(train[:-1], train[1:], args.batch_size, args.time_size),
+    training = TrainingLoop(model, Adam(args.lr), BPTTBatches(train[:-1], train[1:], args.batch_size, args.time_size),
                         evaluator=Perplexity(valid, batch_size=10, time_size=args.time_size), max_grad=args.max_grad,
                         plateau_decay=args.decay, run=run, extra=run_extra(args, id_to_char),
                         eval_interval=args.eval_interval, report="perplexity")

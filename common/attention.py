@@ -4,7 +4,7 @@ hs: encoder states (N, T, H); h: one decoder state (N, H); a: weights (N, T).
 ``TimeAttention`` handles all decoder steps at once with batched matrix
 products: hs_dec (N, Td, H) -> contexts (N, Td, H), weights (N, Td, T).
 """
-from common.checks import check_float, check_shape
+from common.input_checks import check_float, check_shape
 from common.layers import Softmax
 from common.np import np
 

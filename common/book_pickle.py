@@ -18,7 +18,7 @@ import pickle
 import numpy
 
 from common.atomic import atomic_open
-from common.checks import InputError
+from common.input_checks import InputError
 from common.np import to_cpu
 
 PICKLE_MAGIC = b"\x80"          # every pickle of protocol 2 or later starts with the PROTO opcode

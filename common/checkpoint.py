@@ -6,7 +6,7 @@ A checkpoint holds what rebuilds and continues a run:
   parameter under a dotted name (tied weights once, with a note of which names
   share it), sampler states and the hidden state of stateful recurrent layers;
 - optionally the optimizer (class, hyper-parameters, current lr, step count and
-  per-parameter state), the training position (``common.training``) and
+  per-parameter state), the training position (``common.training_loop``) and
   anything else the script adds (its arguments, the vocabulary).
 
 This module is the one home of checkpoints: walking a model (``walk``, ``param_names``), the
@@ -38,8 +38,8 @@ import warnings
 import numpy
 
 from common.atomic import atomic_open
-from common.checks import InputError, read_npz
-from common.params import ParamGroups
+from common.gradients import ParamGroups
+from common.input_checks import InputError, read_npz
 from common.np import to_cpu, to_gpu
 from common.text.vocabulary import Vocabulary
 
@@ -397,10 +397,10 @@ def load_model(path, cls=None):
 def restore_run(path, model, optimizer, groups, batches=None):
     """Load a training checkpoint into ``model`` and ``optimizer``; returns (checkpoint, training state).
 
-    groups: the ``common.params.ParamGroups`` of the model's parameters (the optimizer's slots are
+    groups: the ``common.gradients.ParamGroups`` of the model's parameters (the optimizer's slots are
     stored per shared array); batches: the ``describe()`` of this run's batch source, which must be
     the one the run was trained on (None: not checked, for dry runs on a slice of the data). The
-    training state is what ``common.training.Training.state_dict`` wrote.
+    training state is what ``common.training_loop.TrainingLoop.state_dict`` wrote.
     """
     ckpt = read_checkpoint(path)
     state = ckpt.section("training") if ckpt.version >= 2 else None

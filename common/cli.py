@@ -16,10 +16,10 @@ import re
 import sys
 
 from common.checkpoint import CheckpointError, run_settings, vocab_entry
-from common.checks import InputError
+from common.input_checks import InputError
 from common.rng import seed as seed_everything
 from common.run_dir import RunDirectory, RunExistsError
-from common.training import TrainingDiverged, TrainingInterrupted
+from common.training_loop import TrainingDiverged, TrainingInterrupted
 
 # options a resumed run may change; every other one is the checkpoint's
 RESUME_MAY_CHANGE = {"epochs", "resume", "out_dir", "overwrite", "dry_run", "eval_interval", "save_minutes"}

@@ -11,7 +11,7 @@ import copy
 import numpy
 
 from common.checkpoint import param_names, walk
-from common.params import ParamGroups
+from common.gradients import ParamGroups
 from common.rng import rng_state, set_rng_state
 from common.sparse import to_dense
 

@@ -4,8 +4,8 @@ Protocol: ``params`` and ``grads`` are aligned lists; ``backward`` writes each
 gradient in place (``grads[i][...] = g``) so models can collect the lists once.
 Shapes: N batch, D input features, H output features, C classes, V vocabulary.
 """
-from common.checks import as_float_input, check_ids, check_shape
 from common.functions import as_label_ids, column_sums, log_softmax, sigmoid, softmax, softplus
+from common.input_checks import as_float_input, check_ids, check_shape
 from common.np import np
 from common.parallel import for_row_blocks
 from common.rng import rand

@@ -8,7 +8,7 @@ import math
 import numpy
 
 from common import functions
-from common.checks import check_ids
+from common.input_checks import check_ids
 from common.np import GPU, np, to_cpu, to_gpu
 from common.sparse import RowSparseGrad
 

@@ -10,7 +10,7 @@ every ``progress`` loop raises ``StopRequested`` at its next item, so training
 can save a consistent checkpoint before it exits. A second Ctrl-C interrupts
 at once, as usual.
 
-``ProgressLines`` is what a training run prints (``common.training``).
+``ProgressLines`` is what a training run prints (``common.training_loop``).
 """
 import collections
 import contextlib
@@ -110,7 +110,7 @@ PACE_LINES = 5           # the time left is estimated from the pace over this ma
 
 
 class ProgressLines:
-    """What ``common.training.Training`` prints while it trains: one of its pluggable pieces.
+    """What ``common.training_loop.TrainingLoop`` prints while it trains: one of its pluggable pieces.
 
     eval_interval: a line with the mean loss of every this many iterations, also kept in ``history``
         (the book's ``loss_list``); without it, a line at most every ``PROGRESS_SECONDS`` inside long

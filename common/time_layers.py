@@ -15,8 +15,8 @@ all T steps is one matrix product, and so are dWx, dWh and dxs in backward; only
 ``h @ Wh`` and the gate arithmetic stay inside the time loop. Internally the
 recurrent layers work time-major, (T, N, ...), so every per-step slice is contiguous.
 """
-from common.checks import check_float, check_ids, check_ndim, check_shape
 from common.functions import column_sums, sigmoid
+from common.input_checks import check_float, check_ids, check_ndim, check_shape
 from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss, collect_params
 from common.np import np
 from common.parallel import for_row_blocks

@@ -1,5 +1,5 @@
 """The book's ``Trainer`` (shuffled mini-batches) and ``RnnlmTrainer`` (truncated BPTT),
-with the book's call style, on top of the one loop in ``common.training``.
+with the book's call style, on top of the one loop in ``common.training_loop``.
 
 As in the book, a line with the mean loss (perplexity) since the last line is printed at
 iterations 1, 1 + eval_interval, ... of every epoch, and kept in ``loss_list`` (``ppl_list``).
@@ -11,10 +11,10 @@ import random
 import numpy
 
 from common.batches import BPTTBatches, ShuffledBatches
+from common.gradients import remove_duplicate  # noqa: F401  (the book imports it from here)
 from common.np import to_gpu
-from common.params import remove_duplicate  # noqa: F401  (the book imports it from here)
 from common.plot import plot_curve, show
-from common.training import Stepper, Training  # noqa: F401  (Stepper: one optimisation step)
+from common.training_loop import Stepper, TrainingLoop  # noqa: F401  (Stepper: one optimisation step)
 
 
 class Trainer:
@@ -30,7 +30,7 @@ class Trainer:
 
     def _fit(self, batches, max_epoch, max_grad, eval_interval):
         if self.training is None:
-            self.training = Training(self.model, self.optimizer, batches, report=self.report, verbose=self.verbose,
+            self.training = TrainingLoop(self.model, self.optimizer, batches, report=self.report, verbose=self.verbose,
                                      log_every=0, report_first=True)
         t = self.training
         t.batches, t.max_grad, t.eval_interval = batches, max_grad, eval_interval

@@ -142,7 +142,7 @@ def test_affine_stacked_speed_path_equals_the_plain_form_and_follows_the_callers
 
 def test_two_affine_layers_built_from_one_array_share_it():
     """The book shares a weight between layers by passing the same array; Trainer merges them by identity."""
-    from common.params import remove_duplicate
+    from common.gradients import remove_duplicate
     rng = numpy.random.default_rng(1)
     W, b1, b2 = rng.standard_normal((3, 3)), numpy.zeros(3), numpy.zeros(3)
     first, second = Affine(W, b1), Affine(W, b2)

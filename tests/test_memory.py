@@ -19,7 +19,7 @@ from ch07.peeky_seq2seq import PeekySeq2seq
 from ch08.attention_seq2seq import AttentionSeq2seq
 from common.checkpoint import model_state, param_names, walk
 from common.optimizer import SGD, Adam
-from common.training import Stepper
+from common.training_loop import Stepper
 
 
 def cycles_made_by(fn):

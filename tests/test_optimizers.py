@@ -2,7 +2,7 @@
 import numpy
 import pytest
 
-from common.params import ParamGroups, clip_grads, clip_grads_value
+from common.gradients import ParamGroups, clip_grads, clip_grads_value
 from common.optimizer import OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
 from common.sparse import RowSparseGrad
 

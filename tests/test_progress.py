@@ -5,7 +5,7 @@ import numpy
 import pytest
 
 import common.progress as progress_module
-import common.training as training_module
+import common.training_loop as training_module
 from ch06.rnnlm import Rnnlm
 from common.batches import BPTTBatches
 from common.checkpoint import read_checkpoint
@@ -13,7 +13,7 @@ from common.evaluation import Perplexity
 from common.optimizer import SGD
 from common.progress import StopRequested, format_seconds, progress
 from common.run_dir import RunDirectory
-from common.training import Training, TrainingInterrupted
+from common.training_loop import TrainingInterrupted, TrainingLoop
 
 
 def test_format_seconds():
@@ -51,7 +51,7 @@ def test_training_prints_progress_inside_long_epochs_without_eval_interval(capsy
     monkeypatch.setattr(progress_module, "PROGRESS_SECONDS", 0.0)
     monkeypatch.setattr(progress_module, "use_bar", lambda: False)
     corpus = numpy.random.default_rng(0).integers(0, 20, 200)
-    Training(Rnnlm(20, 4, 4), SGD(0.1), BPTTBatches(corpus[:-1], corpus[1:], 2, 5)).fit(1)
+    TrainingLoop(Rnnlm(20, 4, 4), SGD(0.1), BPTTBatches(corpus[:-1], corpus[1:], 2, 5)).fit(1)
     lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("| epoch 1 | iter")]
     assert len(lines) == 18 and "left" in lines[0]       # every iteration but the last
 
@@ -70,7 +70,7 @@ def test_interrupted_during_evaluation_then_resumed_evaluates_again(tmp_path):
     evaluator.name, evaluator.higher_is_better = "perplexity", False
 
     def make(run):
-        return Training(Rnnlm(20, 4, 4, rng=numpy.random.default_rng(1)), SGD(0.1),
+        return TrainingLoop(Rnnlm(20, 4, 4, rng=numpy.random.default_rng(1)), SGD(0.1),
                         BPTTBatches(corpus[:-1], corpus[1:], 2, 5), evaluator=evaluator, run=run, verbose=False)
 
     first = make(RunDirectory(tmp_path))
@@ -108,7 +108,7 @@ def test_time_left_follows_the_recent_pace_after_a_pause(capsys, monkeypatch):
 
     model.forward = one_second_each
     corpus = numpy.random.default_rng(0).integers(0, 20, 200)
-    Training(model, SGD(0.1), BPTTBatches(corpus[:-1], corpus[1:], 2, 5)).fit(2)
+    TrainingLoop(model, SGD(0.1), BPTTBatches(corpus[:-1], corpus[1:], 2, 5)).fit(2)
     lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("| epoch 1 | iter")]
     left = {int(l.split()[5]): l.split("| left ")[1].split(" |")[0] for l in lines}      # iteration -> "left (run)"
     assert left[4] == "1h02m (run 2h22m)"      # the pause is in the window: 1,003 s for 4 iterations

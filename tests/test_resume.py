@@ -13,7 +13,7 @@ import pytest
 from common.checkpoint import read_checkpoint
 from common.progress import StopRequested
 from common.run_dir import RunExistsError
-from common.training import TrainingDiverged, TrainingInterrupted
+from common.training_loop import TrainingDiverged, TrainingInterrupted
 from tests.conftest import needs_ptb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -75,7 +75,7 @@ SMALL_BETTER = ["--model", "better", "--limit-tokens", "8000", "--hidden-size", 
 
 def stop_at_call(monkeypatch, n, error):
     """Make the training loop's check_stop raise ``error`` at its n-th call (the top of the n-th iteration)."""
-    import common.training
+    import common.training_loop
     calls = []
 
     def check_stop():
@@ -83,7 +83,7 @@ def stop_at_call(monkeypatch, n, error):
         if len(calls) == n:
             raise error
 
-    monkeypatch.setattr(common.training, "check_stop", check_stop)
+    monkeypatch.setattr(common.training_loop, "check_stop", check_stop)
 
 
 def resume_and_compare(full, stopped, position):
@@ -129,7 +129,7 @@ def test_killed_mid_epoch_resumes_from_the_periodic_save_and_equals_an_uninterru
 
 
 class FakeClock:
-    """``time`` for common.training: 30 s pass at every iteration (every check_stop call)."""
+    """``time`` for common.training_loop: 30 s pass at every iteration (every check_stop call)."""
 
     def __init__(self):
         self.now = 0.0
@@ -144,17 +144,17 @@ class FakeClock:
 @needs_ptb
 def test_periodic_saves_follow_the_minutes_since_the_last_save(tmp_path, monkeypatch):
     from ch06 import train_rnnlm
-    import common.training
+    import common.training_loop
     clock, saved = FakeClock(), []
-    real_save = common.training.save_checkpoint
+    real_save = common.training_loop.save_checkpoint
 
     def recording_save(path, *args, training, **kwargs):
         saved.append((os.path.basename(path), training["epoch"], training["iteration"]))
         return real_save(path, *args, training=training, **kwargs)
 
-    monkeypatch.setattr(common.training, "time", clock)
-    monkeypatch.setattr(common.training, "check_stop", clock.tick)
-    monkeypatch.setattr(common.training, "save_checkpoint", recording_save)
+    monkeypatch.setattr(common.training_loop, "time", clock)
+    monkeypatch.setattr(common.training_loop, "check_stop", clock.tick)
+    monkeypatch.setattr(common.training_loop, "save_checkpoint", recording_save)
     train_rnnlm.main(["--limit-tokens", "8000", "--hidden-size", "8", "--wordvec-size", "8", "--epochs", "2",
                       "--save-minutes", "1.5", "--out-dir", str(tmp_path)])
     mid_epoch = [(e, i) for name, e, i in saved if name == "last.npz" and i > 0]

@@ -11,7 +11,7 @@ from common.batches import BPTTBatches, LengthBucketedBatches, ShuffledBatches
 from common.optimizer import SGD
 from common.run_dir import RunDirectory
 from common.trainer import RnnlmTrainer, Trainer
-from common.training import Training, TrainingDiverged
+from common.training_loop import TrainingDiverged, TrainingLoop
 
 
 class Recorder:
@@ -130,7 +130,7 @@ def test_plateau_decay_and_best_checkpoint(tmp_path):
     corpus = numpy.random.default_rng(0).integers(0, 20, 400)
     run = RunDirectory(tmp_path / "run")
     saved = []
-    training = Training(model, optimizer, BPTTBatches(corpus[:-1], corpus[1:], 2, 5), evaluator=evaluator,
+    training = TrainingLoop(model, optimizer, BPTTBatches(corpus[:-1], corpus[1:], 2, 5), evaluator=evaluator,
                         plateau_decay=4.0, run=run, verbose=False)
     original_save = training.save
     training.save = lambda path: saved.append((path.split("/")[-1], optimizer.lr)) or original_save(path)
@@ -146,7 +146,7 @@ def test_plateau_decay_and_best_checkpoint(tmp_path):
 def test_a_nan_loss_stops_the_run_and_saves_nothing(tmp_path):
     run = RunDirectory(tmp_path / "run")
     rec = Recorder(losses=[2.0] * 5 + [math.nan])
-    training = Training(rec, SGD(0.1), ShuffledBatches((numpy.zeros((8, 1)), numpy.zeros(8)), 1), run=run, verbose=False)
+    training = TrainingLoop(rec, SGD(0.1), ShuffledBatches((numpy.zeros((8, 1)), numpy.zeros(8)), 1), run=run, verbose=False)
     with pytest.raises(TrainingDiverged, match=r"epoch 1, iteration 6 \(lr 0.1\): the loss became nan"):
         training.fit(1)
     assert not (tmp_path / "run" / "best.npz").exists() and not (tmp_path / "run" / "last.npz").exists()
@@ -155,7 +155,7 @@ def test_a_nan_loss_stops_the_run_and_saves_nothing(tmp_path):
 
 def test_an_exploding_loss_stops_the_run():
     rec = Recorder(losses=[2.0, 2.2, 1.9, 25.0])
-    training = Training(rec, SGD(1e6), ShuffledBatches((numpy.zeros((8, 1)), numpy.zeros(8)), 1), verbose=False)
+    training = TrainingLoop(rec, SGD(1e6), ShuffledBatches((numpy.zeros((8, 1)), numpy.zeros(8)), 1), verbose=False)
     with pytest.raises(TrainingDiverged, match="more than 10 times the first iterations"):
         training.fit(1)
 
@@ -167,7 +167,7 @@ def test_a_runs_record_reads_back_as_a_table(tmp_path, capsys):
         evaluator = lambda m: next(scores)                          # noqa: E731
         evaluator.name, evaluator.higher_is_better = "perplexity", False
         corpus = numpy.random.default_rng(0).integers(0, 20, 400)
-        Training(Rnnlm(20, 4, 4), SGD(1.0), BPTTBatches(corpus[:-1], corpus[1:], 2, 5), evaluator=evaluator,
+        TrainingLoop(Rnnlm(20, 4, 4), SGD(1.0), BPTTBatches(corpus[:-1], corpus[1:], 2, 5), evaluator=evaluator,
                  plateau_decay=4.0, run=run, verbose=False).fit(epochs)
 
     run = RunDirectory(tmp_path / "run", command="python -m ch06.train_rnnlm")

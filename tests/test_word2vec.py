@@ -250,7 +250,7 @@ def test_skip_gram_rejects_a_batch_without_pairs(rng):
 
 
 def test_bad_word_vector_files_give_one_clear_line(tmp_path):
-    from common.checks import InputError
+    from common.input_checks import InputError
     from common.text import load_word_vectors
     numpy.save(tmp_path / "single.npy", numpy.ones(3))
     (tmp_path / "notes.npz").write_text("not vectors")

@@ -8,7 +8,7 @@ import os
 import numpy
 
 from common.atomic import atomic_open
-from common.checks import InputError, read_npz
+from common.input_checks import InputError, read_npz
 from common.text.vocabulary import word_id
 
 

@@ -1,4 +1,4 @@
-"""Parameter lists: shared and tied parameters found by identity (ParamGroups), and gradient clipping."""
+"""Gradients of a parameter list: tied and shared weights merged by identity (ParamGroups, the book's remove_duplicate) and global-norm clipping."""
 import math
 
 from common.np import np

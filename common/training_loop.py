@@ -1,6 +1,6 @@
 """The one training loop behind every script (and the book's ``Trainer`` / ``RnnlmTrainer``).
 
-``Training(model, optimizer, batches, ...).fit(epochs)`` runs epochs of
+``TrainingLoop(model, optimizer, batches, ...).fit(epochs)`` runs epochs of
 
     loss = model.forward(x, t)
     model.backward()
@@ -28,7 +28,7 @@ import math
 import time
 
 from common.checkpoint import restore_run, save_checkpoint
-from common.params import ParamGroups, clip_grads
+from common.gradients import ParamGroups, clip_grads
 from common.progress import ProgressLines, StopRequested, check_stop, stop_on_signals
 from common.rng import rng_state, set_rng_state
 
@@ -103,7 +103,7 @@ class PeriodicSave:
         self.last = time.time()
 
 
-class Training:
+class TrainingLoop:
     """Train ``model`` with ``optimizer`` on ``batches`` (see ``common.batches``).
 
     evaluator: callable model -> float with ``name`` and ``higher_is_better``
