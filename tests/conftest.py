@@ -27,6 +27,15 @@ def rng():
     return numpy.random.default_rng(0)
 
 
+SHAPES = [(1, 1, 1, 1), (2, 3, 4, 5), (3, 1, 2, 1), (1, 4, 1, 3)]     # N, T, D, H: sizes of 1 included
+
+
+@pytest.fixture(params=SHAPES, ids=lambda s: "N%d-T%d-D%d-H%d" % s)
+def shape(request):
+    """The shapes forward values are pinned on."""
+    return request.param
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     """A test whose data file is missing (and cannot be downloaded) is skipped, with the reason."""

@@ -1,4 +1,5 @@
-"""Shared test helpers: random float64 arrays, the gradient-check assertion, the project's own files."""
+"""Shared test helpers: random float64 arrays, the gradient-check assertion, reference formulas, a
+recording model stand-in, the project's own files."""
 import os
 import subprocess
 
@@ -22,6 +23,45 @@ def assert_gradients(layer, inputs, tol=TOLERANCE, **kwargs):
 
 def ids(rng, high, *shape):
     return rng.integers(0, high, shape).astype(numpy.int64)
+
+
+def sigmoid(a):
+    """The textbook form, for references: 1 / (1 + exp(-a))."""
+    return 1.0 / (1.0 + numpy.exp(-a))
+
+
+def close(actual, expected):
+    """Forward values equal a reference to float64 rounding."""
+    numpy.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-12)
+
+
+def freeze_sampler(sampler):
+    """Make negative sampling deterministic so numerical gradients see the same loss."""
+    cache = {}
+    draw = sampler.get_negative_sample
+
+    def fixed(target):
+        key = tuple(numpy.asarray(target).ravel())
+        if key not in cache:
+            cache[key] = draw(target)
+        return cache[key]
+
+    sampler.get_negative_sample = fixed
+
+
+class RecordingModel:
+    """A model stand-in that records the batches it sees and returns scripted losses."""
+
+    def __init__(self, losses=None):
+        self.params, self.grads, self.seen = [], [], []
+        self.losses = iter(losses) if losses is not None else None
+
+    def forward(self, x, t):
+        self.seen.append(numpy.array(x))
+        return next(self.losses) if self.losses is not None else 1.0
+
+    def backward(self, dout=1):
+        pass
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -59,19 +59,43 @@ def test_gemm_floor_lists_every_product_of_a_step():
     assert flops == 3 * 2 * 700 * 100 * 10000 + 4 * 2 * 700 * 100 * 400 + 2 * 35 * 2 * 20 * 100 * 400
 
 
-def test_buffered_lstm_computes_the_same_step():
+@pytest.mark.parametrize("form", ["buffered-lstm", "plain-affine", "one-thread-rows"])
+def test_every_speed_path_form_computes_the_same_step(form):
+    """Each form the speed-path benchmark times against the library gives the library's loss and gradients."""
     import numpy
-    from benchmarks.lstm_forms import BufferedTimeLSTM, step_outputs
+    from benchmarks.speed_paths import FORMS, step_outputs
     from ch06.better_rnnlm import BetterRnnlm
-    from common.time_layers import TimeLSTM
     rng = numpy.random.default_rng(0)
-    xs, ts = rng.integers(0, 30, (3, 6)), rng.integers(0, 30, (3, 6))
+    xs, ts = rng.integers(0, 30, (20, 6)), rng.integers(0, 30, (20, 6))     # N T = 120 rows: Affine stacks
     make = lambda: BetterRnnlm(30, 8, 8, rng=numpy.random.default_rng(1), dtype="d")      # noqa: E731
-    readable, buffered = step_outputs(make, xs, ts, TimeLSTM), step_outputs(make, xs, ts, BufferedTimeLSTM)
-    assert len(readable) == len(buffered) == 1 + 9
-    assert abs(float(readable[0]) - numpy.log(30)) < 0.1          # a loss near log V at the start
-    for a, b in zip(readable, buffered):
+    library, other = step_outputs(make, xs, ts), step_outputs(make, xs, ts, FORMS[form])
+    assert len(library) == len(other) == 1 + 9
+    assert abs(float(library[0]) - numpy.log(30)) < 0.1          # a loss near log V at the start
+    for a, b in zip(library, other):
         numpy.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-15)
+
+
+def test_speed_path_forms_change_what_they_say_and_undo_it():
+    import numpy
+    import common.time_layers
+    from benchmarks.speed_paths import FORMS
+    from ch06.rnnlm import Rnnlm
+    from common.parallel import for_row_blocks
+    from common.time_layers import TimeLSTM
+    model = Rnnlm(30, 8, 8, rng=numpy.random.default_rng(1))
+    affine, lstm = model.layers[-1], model.layers[1]
+    xs = numpy.random.default_rng(0).integers(0, 30, (20, 6))
+    with FORMS["plain-affine"](model):
+        model.forward(xs, xs)
+        assert affine.stacked is False
+    model.forward(xs, xs)
+    assert affine.stacked is True                                 # 120 rows >= 2 D
+    with FORMS["buffered-lstm"](model):
+        assert type(lstm).__name__ == "BufferedTimeLSTM"
+    assert type(lstm) is TimeLSTM
+    with FORMS["one-thread-rows"](model):
+        assert common.time_layers.for_row_blocks is not for_row_blocks
+    assert common.time_layers.for_row_blocks is for_row_blocks
 
 
 def test_rnnlm_benchmark_step_trains_the_model():
@@ -121,7 +145,7 @@ def test_ratios_are_taken_within_each_round_and_their_median_reported():
     assert median_ratio(res, "a", "b") == 2.0        # the ratio of the medians (4 / 3) would differ
 
 
-BENCHMARKS = ["bench_rnnlm", "bench_word2vec", "end_to_end", "gemm_floor", "gensim_reference", "lstm_forms", "packed_gemm",
+BENCHMARKS = ["bench_rnnlm", "bench_word2vec", "end_to_end", "gemm_floor", "gensim_reference", "packed_gemm", "speed_paths",
               "torch_jobs"]
 
 
@@ -140,7 +164,7 @@ def test_benchmark_help_names_the_command_and_shows_defaults(name, capsys):
                                         ("bench_rnnlm", ["--hidden", "0"]), ("bench_word2vec", ["--lr", "0"]),
                                         ("gemm_floor", ["--repeats", "0"]),
                                         ("end_to_end", ["--rounds", "0"]), ("end_to_end", ["--gap", "-1"]), ("gensim_reference", ["--epochs", "0"]),
-                                        ("lstm_forms", ["--steps", "-2"]), ("packed_gemm", ["--calls", "0"])])
+                                        ("speed_paths", ["--steps", "-2"]), ("packed_gemm", ["--calls", "0"])])
 def test_benchmarks_refuse_values_that_would_time_nothing(name, argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         importlib.import_module("benchmarks." + name).main(argv)

@@ -5,7 +5,6 @@ These are not the book's scripts: each test makes the calls a chapter of the boo
 rows, one-hot labels, lists of arrays, ``Affine(embed_W.T, b)`` for tying, ``.pkl`` weight
 files) and pins what comes back.
 """
-import io
 import os
 import pickle
 
@@ -429,3 +428,21 @@ def test_analogy_takes_the_books_answer_argument(capsys):
     analogy("a", "b", "c", {w: i for i, w in enumerate(words)}, dict(enumerate(words)), vecs, 1, "d")
     out = capsys.readouterr().out
     assert "[analogy] a:b = c:?" in out and "==>d:" in out and " d: " in out
+
+
+def test_the_books_chapter_file_names_find_the_same_classes():
+    """A reader who looks for a class under the book's file name finds it (the core's own object)."""
+    import common.attention
+    import common.negative_sampling
+    from ch04.negative_sampling_layer import EmbeddingDot, NegativeSamplingLoss, UnigramSampler
+    from ch06.better_rnnlm import BetterRnnlm
+    from ch06.rnnlm import Rnnlm
+    from ch07.rnnlm_gen import BetterRnnlmGen, RnnlmGen
+    from ch08.attention_layer import Attention, AttentionWeight, TimeAttention, WeightSum
+    assert (EmbeddingDot, NegativeSamplingLoss, UnigramSampler) == (
+        common.negative_sampling.EmbeddingDot, common.negative_sampling.NegativeSamplingLoss,
+        common.negative_sampling.UnigramSampler)
+    assert (Attention, AttentionWeight, TimeAttention, WeightSum) == (
+        common.attention.Attention, common.attention.AttentionWeight, common.attention.TimeAttention,
+        common.attention.WeightSum)
+    assert issubclass(RnnlmGen, Rnnlm) and issubclass(BetterRnnlmGen, BetterRnnlm)

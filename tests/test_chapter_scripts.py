@@ -68,5 +68,7 @@ def test_char_rnn_script_on_a_slice(tmp_path):
     from ch05 import compare_rnn_cf
     curves = compare_rnn_cf.main(["--epochs", "1", "--limit-chars", "20000", "--hidden-size", "16",
                                   "--out-dir", str(tmp_path)])
-    assert set(curves) == {"rnn", "rnncf"} and all(1 < c[0] < 66 for c in curves.values())
+    assert set(curves) == {"rnn", "rnncf"}
+    # seeded; after one epoch on 20,000 characters both are still near guessing among the 65 characters
+    assert curves["rnn"][0] == pytest.approx(62.988, rel=1e-3) and curves["rnncf"][0] == pytest.approx(58.043, rel=1e-3)
     assert (tmp_path / "rnn" / "best.npz").exists() and (tmp_path / "rnncf" / "best.npz").exists()

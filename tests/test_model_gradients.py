@@ -55,22 +55,6 @@ def test_whole_model_gradient(name, rng):
     assert max(errors.values()) < 1e-6, errors
 
 
-def test_tied_weights_are_checked_once_as_their_sum(rng):
-    model = BetterRnnlm(V, 4, 4, dtype="d")
-    errors = check_model(model, (ids(rng, V, 2, 3), ids(rng, V, 2, 3)))
-    assert len(errors) == len(model.params) - 1 and "layers.6.W" not in errors
-
-
-def test_a_wrong_backward_fails_the_check(rng, monkeypatch):
-    model = SimpleCBOW(V, 3, dtype="d")
-    randomise(model, rng)
-    monkeypatch.setattr(model, "backward", lambda dout=1: [
-        layer.backward(model.out_layer.backward(model.loss_layer.backward(dout)))       # the * 0.5 left out
-        for layer in (model.in_layer0, model.in_layer1)])
-    errors = check_model(model, (one_hot(rng, 4, 2), rng.integers(0, V, 4)))
-    assert errors["in_layer0.W"] > 0.1
-
-
 def test_three_layer_char_lm_gradient_with_dropout_between_layers(rng):
     model = CharLM(V, 3, 4, cell="gru", num_layers=3, dropout=0.3, dtype="d")
     assert sum(1 for l in model.layers if hasattr(l, "train_flg")) == 2

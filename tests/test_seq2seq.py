@@ -1,43 +1,15 @@
-"""Gradient checks of whole seq2seq models and the attention layers; generation shapes."""
+"""The seq2seq models of ch07 and ch08: whole-model gradients, batched greedy generation, accuracy, learning to copy."""
 import numpy
 import pytest
 
 from ch07.peeky_seq2seq import PeekySeq2seq
 from ch07.seq2seq import Seq2seq
 from ch08.attention_seq2seq import AttentionSeq2seq
-from common.attention import Attention, AttentionWeight, TimeAttention, WeightSum
 from common.gradcheck import check_model
 from common.util import seq2seq_accuracy
-from tests.helpers import assert_gradients, ids, randn
+from tests.helpers import ids, randn
 
 N, T, H = 3, 5, 4
-
-
-def test_weight_sum(rng):
-    a = numpy.abs(randn(rng, N, T))
-    assert_gradients(WeightSum(), [randn(rng, N, T, H), a])
-
-
-def test_attention_weight(rng):
-    assert_gradients(AttentionWeight(), [randn(rng, N, T, H), randn(rng, N, H)])
-
-
-def test_attention(rng):
-    assert_gradients(Attention(), [randn(rng, N, T, H), randn(rng, N, H)])
-
-
-def test_time_attention(rng):
-    assert_gradients(TimeAttention(), [randn(rng, N, T, H), randn(rng, N, 3, H)])
-
-
-def test_time_attention_equals_per_step_attention(rng):
-    hs, dec = randn(rng, N, T, H), randn(rng, N, 3, H)
-    layer = TimeAttention()
-    out = layer.forward(hs, dec)
-    for t in range(3):
-        step = Attention()
-        numpy.testing.assert_allclose(out[:, t], step.forward(hs, dec[:, t]))
-        numpy.testing.assert_allclose(layer.attention_weights[:, t], step.attention_weight)
 
 
 @pytest.mark.parametrize("cls,kwargs", [(Seq2seq, {}), (PeekySeq2seq, {}), (AttentionSeq2seq, {}),

@@ -1,54 +1,17 @@
-"""Negative sampling, the sampler, CBOW and skip-gram: gradients, distribution, training."""
+"""CBOW and skip-gram with negative sampling (ch04): whole-model gradients, contexts, training, analogies.
+
+The layers and the sampler are tested in test_negative_sampling.py."""
 import numpy
 import pytest
 
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
 from common.gradcheck import check_model
-from common.negative_sampling import EmbeddingDot, NegativeSamplingLoss, UnigramSampler, alias_table
+from common.negative_sampling import NegativeSamplingLoss
 from common.optimizer import Adam
 from common.text import analogy_accuracy, create_contexts_target
 from common.trainer import Trainer
-from tests.helpers import assert_gradients, ids, randn
-
-
-def freeze_sampler(sampler):
-    """Make negative sampling deterministic so numerical gradients see the same loss."""
-    cache = {}
-    draw = sampler.get_negative_sample
-
-    def fixed(target):
-        key = tuple(numpy.asarray(target).ravel())
-        if key not in cache:
-            cache[key] = draw(target)
-        return cache[key]
-
-    sampler.get_negative_sample = fixed
-
-
-def test_embedding_dot_book_example():
-    W = numpy.arange(21, dtype=numpy.float64).reshape(7, 3)
-    h = numpy.arange(9, dtype=numpy.float64).reshape(3, 3)
-    out = EmbeddingDot(W).forward(h, numpy.array([0, 3, 1]))
-    numpy.testing.assert_array_equal(out, [5, 122, 86])
-
-
-def test_embedding_dot_gradient(rng):
-    assert_gradients(EmbeddingDot(randn(rng, 7, 3)), [randn(rng, 4, 3), numpy.array([0, 3, 3, 6])],
-                     grad_inputs=[True, False])
-
-
-def test_negative_sampling_loss_gradient(rng):
-    corpus = ids(rng, 12, 300)
-    layer = NegativeSamplingLoss(randn(rng, 12, 4), corpus, sample_size=3, seed=0)
-    freeze_sampler(layer.sampler)
-    assert_gradients(layer, [randn(rng, 5, 4), ids(rng, 12, 5)], grad_inputs=[True, False])
-
-
-def test_negative_sampling_loss_rejects_targets_that_do_not_match_h(rng):
-    layer = NegativeSamplingLoss(randn(rng, 12, 4), ids(rng, 12, 300), sample_size=3, seed=0)
-    with pytest.raises(ValueError, match=r"target must be \(N,\) = \(5,\), got \(5, 2\)"):
-        layer.forward(randn(rng, 5, 4), ids(rng, 12, 5, 2))
+from tests.helpers import freeze_sampler, ids, randn
 
 
 @pytest.mark.parametrize("cls", [CBOW, SkipGram])
@@ -61,82 +24,6 @@ def test_whole_model_gradient(rng, cls):
     freeze_sampler(model.ns_loss.sampler)
     errors = check_model(model, [contexts[:6], target[:6]])
     assert max(errors.values()) < 1e-6, errors
-
-
-def test_sampler_distribution_matches_power_075():
-    corpus = numpy.repeat(numpy.arange(3), [70, 29, 1])
-    sampler = UnigramSampler(corpus, 0.75, 2, seed=0)
-    numpy.testing.assert_allclose(sampler.word_p, [0.64196878, 0.33150408, 0.02652714], rtol=1e-6)
-    # with target 2 everywhere, negatives follow p restricted to {0, 1}
-    neg = sampler.get_negative_sample(numpy.full(50000, 2))
-    freq = numpy.bincount(neg.ravel(), minlength=3) / neg.size
-    numpy.testing.assert_allclose(freq[:2], sampler.word_p[:2] / sampler.word_p[:2].sum(), atol=0.01)
-    assert freq[2] == 0
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_alias_table_reproduces_the_distribution_exactly(seed):
-    p = numpy.random.default_rng(seed).random(300) ** 4
-    p /= p.sum()
-    accept, alias = alias_table(p)
-    # word i keeps its own column with prob accept[i] / V and receives the rest of every column aliased to it
-    implied = accept / len(p) + numpy.bincount(alias, weights=(1 - accept) / len(p), minlength=len(p))
-    numpy.testing.assert_allclose(implied, p, atol=1e-15)
-
-
-def test_sampler_never_returns_the_target_and_is_seeded():
-    corpus = numpy.array([0, 1, 2, 3, 4, 1, 2, 3])
-    target = numpy.array([1, 3, 0] * 1000)
-    a = UnigramSampler(corpus, 0.75, 4, seed=7).get_negative_sample(target)
-    b = UnigramSampler(corpus, 0.75, 4, seed=7).get_negative_sample(target)
-    assert a.shape == (3000, 4)
-    assert not (a == target[:, None]).any()
-    numpy.testing.assert_array_equal(a, b)
-    many = UnigramSampler(corpus, 0.75, 2, seed=1).get_negative_sample(numpy.array([[1, 2], [3, 4]]))
-    assert many.shape == (2, 2, 2) and not (many == numpy.array([[1, 2], [3, 4]])[..., None]).any()
-
-
-@pytest.mark.parametrize("on_device", [False, True])
-def test_sampler_draws_follow_p_on_host_and_on_device(on_device):
-    """The device path (the GPU backend's default) runs here with NumPy standing in for CuPy."""
-    corpus = numpy.repeat(numpy.arange(3), [70, 29, 1])
-    sampler = UnigramSampler(corpus, 0.75, 2, seed=0, pool_size=4096, on_device=on_device)
-    assert sampler.on_device == on_device
-    neg = sampler.get_negative_sample(numpy.full(50000, 2))       # 25 refills of the pool
-    freq = numpy.bincount(neg.ravel(), minlength=3) / neg.size
-    numpy.testing.assert_allclose(freq[:2], sampler.word_p[:2] / sampler.word_p[:2].sum(), atol=0.01)
-    assert freq[2] == 0 and neg.dtype == numpy.int64
-    assert not numpy.array_equal(sampler._fresh_draws(1000), sampler._fresh_draws(1000))   # every refill is new
-
-
-@pytest.mark.parametrize("on_device", [False, True])
-def test_sampler_state_continues_the_same_draws(on_device):
-    corpus = numpy.array([0, 1, 2, 3, 4, 1, 2, 3])
-    target = numpy.array([1, 3, 0] * 30)
-    make = lambda seed: UnigramSampler(corpus, 0.75, 4, seed=seed, pool_size=100, on_device=on_device)
-    a = make(7)
-    a.get_negative_sample(target)
-    state = a.state_dict()
-    expected = [a.get_negative_sample(target) for _ in range(5)]           # crosses several refills
-    b = make(99)                                                          # another seed: the state decides
-    b.load_state_dict(state)
-    for want in expected:
-        got = b.get_negative_sample(target)
-        numpy.testing.assert_array_equal(got, want)
-        assert not (got == target[:, None]).any()
-    numpy.testing.assert_array_equal(make(7).get_negative_sample(target), make(7).get_negative_sample(target))
-    assert not numpy.array_equal(make(7).get_negative_sample(target), make(8).get_negative_sample(target))
-
-
-def test_sampler_state_says_where_its_draws_are_made():
-    corpus = numpy.array([0, 1, 2, 3, 4, 1, 2, 3])
-    device = UnigramSampler(corpus, 0.75, 4, seed=1, on_device=True)
-    host = UnigramSampler(corpus, 0.75, 4, seed=1)
-    assert "refills" in device.state_dict() and "rng" in host.state_dict()
-    host.load_state_dict(device.state_dict())                 # a run saved on the GPU continues its stream
-    assert host.on_device
-    target = numpy.arange(5)
-    numpy.testing.assert_array_equal(host.get_negative_sample(target), device.get_negative_sample(target))
 
 
 def test_cbow_learns_a_tiny_corpus():

@@ -1,14 +1,21 @@
-"""Numerical gradient checks (float64, central differences) for every feed-forward layer and loss."""
+"""common/layers.py: every feed-forward layer and loss, its gradient check (float64, central
+differences) and its forward values against references written here independently (textbook
+formulas row by row; a few cases by hand; PyTorch too when it is installed)."""
+import math
+
 import numpy
 import pytest
 
-from common.gradcheck import check_layer, numerical_gradient, relative_error
-from common.layers import (Affine, Dropout, Embedding, MatMul, ReLU, Sigmoid, SigmoidWithLoss,
-                           Softmax, SoftmaxWithLoss)
+from common.gradients import remove_duplicate
+from common.layers import (Affine, Dropout, Embedding, MatMul, ReLU, Sigmoid, SigmoidWithLoss, Softmax,
+                           SoftmaxWithLoss)
 from common.rng import seed
-from tests.helpers import assert_gradients, ids, randn
+from tests.helpers import assert_gradients, close, ids, randn, sigmoid
 
 N, D, H, C, V = 4, 5, 3, 6, 7
+
+
+# --- gradients --------------------------------------------------------------------------------------
 
 
 def test_matmul(rng):
@@ -62,28 +69,7 @@ def test_embedding_with_repeated_ids(rng):
     assert set(errors) == {"param0"}
 
 
-def test_gradcheck_catches_a_wrong_backward(rng):
-    """The checker must fail on a layer whose backward forgets a transpose."""
-
-    class WrongMatMul(MatMul):
-        def backward(self, dout):
-            W, = self.params
-            self.grads[0][...] = self.x.T @ dout
-            return dout @ W.T[::-1]  # wrong on purpose
-
-    errors = check_layer(WrongMatMul(randn(rng, D, D)), [randn(rng, N, D)])
-    assert errors["input0"] > 1e-2
-
-
-def test_numerical_gradient_of_a_quadratic():
-    x = numpy.array([1.0, -2.0, 3.0])
-    g = numerical_gradient(lambda: float((x ** 2).sum()), x)
-    numpy.testing.assert_allclose(g, 2 * x, rtol=1e-6)
-    assert relative_error(g, 2 * x) < 1e-8
-
-
 def test_softmax_with_loss_ignores_rows_with_the_ignore_label(rng):
-    from common.layers import SoftmaxWithLoss
     x, t = rng.standard_normal((4, 3)), numpy.array([2, -1, 0, -1])
     layer = SoftmaxWithLoss()
     kept = SoftmaxWithLoss()
@@ -95,14 +81,9 @@ def test_softmax_with_loss_ignores_rows_with_the_ignore_label(rng):
 
 
 def test_softmax_with_loss_of_only_ignored_rows_is_zero_with_zero_gradient(rng):
-    from common.layers import SoftmaxWithLoss
     layer = SoftmaxWithLoss()
     assert layer.forward(rng.standard_normal((2, 3)), numpy.array([-1, -1])) == 0
     numpy.testing.assert_array_equal(layer.backward(), 0)
-    from common.time_layers import TimeSoftmaxWithLoss
-    time_layer = TimeSoftmaxWithLoss()
-    assert time_layer.forward(rng.standard_normal((1, 2, 3)), numpy.array([[-1, -1]])) == 0
-    numpy.testing.assert_array_equal(time_layer.backward(), 0)
 
 
 def test_affine_params_are_the_callers_arrays_and_gradients_are_written_in_place():
@@ -142,7 +123,6 @@ def test_affine_stacked_speed_path_equals_the_plain_form_and_follows_the_callers
 
 def test_two_affine_layers_built_from_one_array_share_it():
     """The book shares a weight between layers by passing the same array; Trainer merges them by identity."""
-    from common.gradients import remove_duplicate
     rng = numpy.random.default_rng(1)
     W, b1, b2 = rng.standard_normal((3, 3)), numpy.zeros(3), numpy.zeros(3)
     first, second = Affine(W, b1), Affine(W, b2)
@@ -163,3 +143,62 @@ def test_affine_output_dtype_follows_its_inputs_and_bad_bias_is_refused():
     assert Affine(W, b).forward(numpy.ones((4, 3), dtype=numpy.float32)).dtype == numpy.float32
     with pytest.raises(ValueError, match=r"b \(H,\)"):
         Affine(W, numpy.ones(3, dtype=numpy.float32))
+
+
+# --- forward values ---------------------------------------------------------------------------------
+
+
+def test_matmul_affine_and_activations(rng, shape):
+    N, _, D, H = shape
+    x, W, b = rng.standard_normal((N, D)), rng.standard_normal((D, H)), rng.standard_normal(H)
+    ref = numpy.array([[sum(x[n, k] * W[k, h] for k in range(D)) for h in range(H)] for n in range(N)])
+    close(MatMul(W).forward(x), ref)
+    close(Affine(W, b).forward(x), ref + b)
+    close(Sigmoid().forward(x), sigmoid(x))
+    close(ReLU().forward(x), numpy.where(x > 0, x, 0))
+    e = numpy.exp(x)
+    close(Softmax().forward(x), e / e.sum(axis=1, keepdims=True))
+
+
+def test_softmax_with_loss_by_hand():
+    # two equal scores: p = 1/2 each, loss = log 2; a sure score: loss = log(1 + e^-10)
+    assert SoftmaxWithLoss().forward(numpy.zeros((1, 2)), numpy.array([0])) == pytest.approx(math.log(2), rel=1e-15)
+    loss = SoftmaxWithLoss().forward(numpy.array([[10.0, 0.0]]), numpy.array([0]))
+    assert loss == pytest.approx(math.log(1 + math.exp(-10)), rel=1e-12)
+
+
+def test_softmax_and_sigmoid_losses(rng, shape):
+    N, _, D, _ = shape
+    x, t = rng.standard_normal((N, D + 1)), rng.integers(0, D + 1, N)
+    p = numpy.exp(x) / numpy.exp(x).sum(axis=1, keepdims=True)
+    assert SoftmaxWithLoss().forward(x, t) == pytest.approx(-numpy.mean(numpy.log(p[numpy.arange(N), t])), rel=1e-12)
+    s, y = rng.standard_normal(N), rng.integers(0, 2, N)
+    ref = -numpy.mean(y * numpy.log(sigmoid(s)) + (1 - y) * numpy.log(1 - sigmoid(s)))
+    assert SigmoidWithLoss().forward(s, y) == pytest.approx(ref, rel=1e-12)
+
+
+def test_dropout_keeps_or_zeroes_and_rescales(rng):
+    seed(0)
+    x = rng.standard_normal((50, 40)) + 3.0
+    layer = Dropout(0.25)
+    y = layer.forward(x)
+    kept = y != 0
+    close(y[kept], x[kept] / 0.75)
+    assert 0.70 < kept.mean() < 0.80
+    layer.train_flg = False
+    close(layer.forward(x), x)
+
+
+def test_embedding_lookup(rng, shape):
+    N, T, D, H = shape
+    W = rng.standard_normal((7, H))
+    idx = rng.integers(0, 7, (N, T))
+    close(Embedding(W).forward(idx), numpy.array([[W[i] for i in row] for row in idx]))
+
+
+def test_softmax_with_loss_matches_pytorch(rng, shape):
+    torch = pytest.importorskip("torch")
+    N, T, _, H = shape
+    x, t = rng.standard_normal((N, H + 1)), rng.integers(0, H + 1, N)
+    expected = torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t)).item()
+    assert SoftmaxWithLoss().forward(x, t) == pytest.approx(expected, rel=1e-12)

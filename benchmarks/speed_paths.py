@@ -1,22 +1,31 @@
-"""Is another form of the LSTM worth keeping? Times whole training steps of Rnnlm and BetterRnnlm
-with the library's TimeLSTM (common/time_layers.py: ``LSTM.step`` and ``LSTM.step_backward``, one
-equation per line) and with a variant, in alternation, and says whether the two give bit-identical
-losses and gradients:
+"""Is a speed path worth its lines? Times whole training steps of Rnnlm (the README job's model) and
+BetterRnnlm as the library runs them and with one form changed, in alternation, and says whether the
+two give bit-identical losses and gradients. The forms:
+- ``buffered-lstm``: the TimeLSTM the library ran before (commit ae68dfc; not in the library now),
+  every line written into buffers made once per pass and the four gate activations taken in one
+  ``tanh`` of the (N, 4H) row, against the readable ``LSTM.step`` / ``LSTM.step_backward``.
+- ``plain-affine``: the library's Affine without its ``stacked`` speed path (y = x W + b, then the
+  bias and its gradient in passes of their own).
+- ``one-thread-rows``: the library's row-block threads (``common.parallel.for_row_blocks``, used by
+  the Time softmax loss and Affine's bias) replaced by one call over all rows.
 
-- ``buffered``: the form the library ran before (commit ae68dfc), every line written into buffers
-  made once per pass and the four gate activations taken in one ``tanh`` of the (N, 4H) row.
+    python -m benchmarks.speed_paths --rounds 5 [--form buffered-lstm|plain-affine|one-thread-rows]
 
-    python -m benchmarks.lstm_forms --rounds 5 [--form buffered]
-
-A faster form goes into the library only if it saves at least 5% of a README job's whole step.
+A ratio above 1 means the library's form is the faster. A speed path stays in the library only if
+it saves at least 5% of a README job's whole step; a faster form goes in only under the same rule.
 """
+import contextlib
 import time
 
 import numpy
 
+import common.layers
+import common.parallel
+import common.time_layers
 from ch06.better_rnnlm import BetterRnnlm
 from ch06.rnnlm import Rnnlm
 from common.cli import parser, positive_int
+from common.layers import Affine
 from common.np import np
 from common.optimizer import SGD
 from common.rng import seed
@@ -102,13 +111,56 @@ class BufferedTimeLSTM(TimeLSTM):
         return dX
 
 
-FORMS = {"buffered": BufferedTimeLSTM}
+@contextlib.contextmanager
+def buffered_lstm(model):
+    """The model's TimeLSTM layers run as BufferedTimeLSTM."""
+    layers = [layer for layer in model.layers if type(layer) is TimeLSTM]
+    for layer in layers:
+        layer.__class__ = BufferedTimeLSTM
+    try:
+        yield
+    finally:
+        for layer in layers:
+            layer.__class__ = TimeLSTM
 
 
-def use_form(model, cls):
-    for layer in model.layers:
-        if isinstance(layer, TimeLSTM):
-            layer.__class__ = cls
+@contextlib.contextmanager
+def plain_affine(model):
+    """The model's Affine layers never take their stacked path."""
+    layers = [layer for layer in model.layers if isinstance(layer, Affine)]
+    for layer in layers:
+        layer.stacked_path = False
+    try:
+        yield
+    finally:
+        for layer in layers:
+            del layer.stacked_path
+
+
+def _one_call(fn, n_rows, n_cols, **_):
+    fn(0, n_rows)
+
+
+@contextlib.contextmanager
+def one_thread_rows(model):
+    """Row-block work runs as one call over all rows, on the calling thread."""
+    modules = (common.layers, common.time_layers)
+    for module in modules:
+        module.for_row_blocks = _one_call
+    try:
+        yield
+    finally:
+        for module in modules:
+            module.for_row_blocks = common.parallel.for_row_blocks
+
+
+FORMS = {"buffered-lstm": buffered_lstm, "plain-affine": plain_affine, "one-thread-rows": one_thread_rows}
+
+
+@contextlib.contextmanager
+def library_form(model):
+    """The library as it is."""
+    yield
 
 
 def step_seconds(model, xs, ts, steps):
@@ -120,50 +172,51 @@ def step_seconds(model, xs, ts, steps):
     return (time.perf_counter() - start) / steps
 
 
-def step_outputs(make, xs, ts, cls):
-    """The loss and every gradient of one training step of ``make()`` with its LSTMs in form ``cls``."""
+def step_outputs(make, xs, ts, form=library_form):
+    """The loss and every gradient of one training step of ``make()`` run in ``form``."""
     seed(0)
     model = make()
-    use_form(model, cls)
-    loss = model.forward(xs, ts)
-    model.backward()
+    with form(model):
+        loss = model.forward(xs, ts)
+        model.backward()
     return [numpy.asarray(loss)] + [numpy.array(getattr(g, "values", g)) for g in model.grads]
 
 
 def identical(make, xs, ts, form):
-    """Loss and every gradient of one step, readable vs ``form``, compared bit for bit."""
-    pairs = zip(step_outputs(make, xs, ts, TimeLSTM), step_outputs(make, xs, ts, form))
+    """Loss and every gradient of one step, the library's form vs ``form``, compared bit for bit."""
+    pairs = zip(step_outputs(make, xs, ts), step_outputs(make, xs, ts, form))
     return all(numpy.array_equal(a, b) for a, b in pairs)
 
 
 def main(argv=None):
-    p = parser("benchmarks.lstm_forms", __doc__, dry_run=False)
+    p = parser("benchmarks.speed_paths", __doc__, dry_run=False)
     p.add_argument("--rounds", type=positive_int, default=5, help="alternating rounds (the median is reported)")
     p.add_argument("--steps", type=positive_int, default=5, help="training steps timed per round and form")
-    p.add_argument("--form", choices=sorted(FORMS), default="buffered", help="the variant timed against the readable form")
+    p.add_argument("--form", choices=sorted(FORMS), default="buffered-lstm",
+                   help="the form timed against the library's")
     args = p.parse_args(argv)
-    form = FORMS[args.form]
     corpus, word_to_id, _ = ptb.load_data("train")
     V = len(word_to_id)
     xs, ts = np.asarray(corpus[:700].reshape(20, 35)), np.asarray(corpus[1:701].reshape(20, 35))
     models = {"Rnnlm (LSTM 100)": lambda: Rnnlm(V, 100, 100, rng=numpy.random.default_rng(0)),
               "BetterRnnlm (2 x LSTM 650)": lambda: BetterRnnlm(V, 650, 650, rng=numpy.random.default_rng(0))}
-    print("%-28s %12s %12s %8s %10s" % ("model (batch 20, T 35)", "readable ms", args.form + " ms", "ratio",
+    arms = {"library": library_form, args.form: FORMS[args.form]}
+    print("%-28s %12s %16s %8s %10s" % ("model (batch 20, T 35)", "library ms", args.form + " ms", "ratio",
                                          "identical"))
     for name, make in models.items():
-        same = identical(make, xs, ts, form)
-        times = {TimeLSTM: [], form: []}
-        built = {}
-        for cls in times:
-            built[cls] = make()
-            use_form(built[cls], cls)
-            step_seconds(built[cls], xs, ts, 1)                  # warm-up
+        same = identical(make, xs, ts, arms[args.form])
+        built = {arm: make() for arm in arms}
+        times = {arm: [] for arm in arms}
+        for arm, form in arms.items():
+            with form(built[arm]):
+                step_seconds(built[arm], xs, ts, 1)              # warm-up
         for _ in range(args.rounds):
-            for cls in times:
+            for arm, form in arms.items():
                 time.sleep(0.3)                                  # let BLAS threads settle between arms
-                times[cls].append(step_seconds(built[cls], xs, ts, args.steps))
-        readable, other = (1000 * float(numpy.median(times[c])) for c in (TimeLSTM, form))
-        print("%-28s %12.1f %12.1f %8.3f %10s" % (name, readable, other, readable / other, same))
+                with form(built[arm]):
+                    times[arm].append(step_seconds(built[arm], xs, ts, args.steps))
+        library, other = (1000 * float(numpy.median(times[arm])) for arm in arms)
+        print("%-28s %12.1f %16.1f %8.3f %10s" % (name, library, other, other / library, same))
 
 
 if __name__ == "__main__":
