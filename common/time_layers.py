@@ -19,7 +19,6 @@ from common.functions import column_sums, sigmoid
 from common.input_checks import check_float, check_ids, check_ndim, check_shape
 from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss, collect_params
 from common.np import np
-from common.parallel import for_row_blocks
 
 
 class TimeEmbedding(Embedding):
@@ -46,11 +45,16 @@ class TimeAffine(Affine):
 class TimeSoftmaxWithLoss:
     """Mean cross-entropy over all (N, T) positions whose label != ignore_label.
 
-    xs: scores (N, T, V); ts: ids (N, T) or one-hot (N, T, V). The softmax is
-    computed as exp(x - max) / sum in row blocks on all cores; the loss uses
-    x_t - logsumexp(x), so it stays finite even when probabilities underflow.
-    Forward keeps exp(x - max) and the row sums; backward normalises and
-    scales in one pass over the same buffer.
+    xs: scores (N, T, V); ts: ids (N, T) or one-hot (N, T, V). With the rows x of xs (N*T, V):
+
+        m       = max_v x_v
+        e       = exp(x - m)
+        log Z   = m + log sum_v e_v
+        loss    = -mean over kept positions of (x_t - log Z)
+        dx      = (e / sum_v e_v - onehot(t)) * dout / count     (0 on ignored positions)
+
+    x_t - log Z stays finite even when probabilities underflow. Forward keeps e and its row sums;
+    backward normalises and scales in one pass over the same buffer.
     """
 
     def __init__(self, ignore_label=-1):
@@ -69,22 +73,14 @@ class TimeSoftmaxWithLoss:
         ts_flat = np.where(mask, ts.reshape(N * T), 0)
         check_ids(ts_flat, V, "targets")
         scores = xs.reshape(N * T, V)
-        exps = np.empty_like(scores)
-        sums = np.empty((N * T, 1), dtype=scores.dtype)
-        log_z = np.empty(N * T, dtype=scores.dtype)
-
-        def block(a, b):
-            m = scores[a:b].max(axis=1, keepdims=True)
-            e = np.subtract(scores[a:b], m, out=exps[a:b])
-            np.exp(e, out=e)
-            e.sum(axis=1, keepdims=True, out=sums[a:b])
-            log_z[a:b] = (m + np.log(sums[a:b]))[:, 0]
-
-        for_row_blocks(block, N * T, V)
+        m = scores.max(axis=1, keepdims=True)
+        exps = scores - m
+        np.exp(exps, out=exps)
+        sums = exps.sum(axis=1, keepdims=True)
+        log_z = (m + np.log(sums))[:, 0]
         rows = np.arange(N * T)
         picked = (scores[rows, ts_flat] - log_z) * mask
         count = max(int(mask.sum()), 1)
-        # softmax = exps / sums; the division is left to backward, where it merges with the scaling
         self.cache = (ts_flat, exps, sums, mask, count, (N, T, V))
         return -picked.sum() / count
 
@@ -93,8 +89,7 @@ class TimeSoftmaxWithLoss:
         ts_flat, dx, sums, mask, count, shape = self.cache
         self.cache = None
         scale = (dout / count) * mask[:, None]                  # (N*T, 1), 0 on ignored positions
-        row_scale = (scale / sums).astype(dx.dtype, copy=False)
-        for_row_blocks(lambda a, b: np.multiply(dx[a:b], row_scale[a:b], out=dx[a:b]), dx.shape[0], dx.shape[1])
+        dx *= (scale / sums).astype(dx.dtype, copy=False)
         dx[np.arange(ts_flat.shape[0]), ts_flat] -= scale[:, 0].astype(dx.dtype, copy=False)
         return dx.reshape(shape)
 
