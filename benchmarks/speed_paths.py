@@ -6,8 +6,10 @@ two give bit-identical losses and gradients. The forms:
   ``tanh`` of the (N, 4H) row, against the readable ``LSTM.step`` / ``LSTM.step_backward``.
 - ``plain-affine``: the library's Affine without its ``stacked`` speed path (y = x W + b, then the
   bias and its gradient in passes of their own).
+- ``one-thread-rows``: the library's row-block threads (``common.parallel.for_row_blocks``, used by
+  the Time softmax loss and Affine's bias) replaced by one call over all rows.
 
-    python -m benchmarks.speed_paths --rounds 5 [--form buffered-lstm|plain-affine]
+    python -m benchmarks.speed_paths --rounds 5 [--form buffered-lstm|plain-affine|one-thread-rows]
 
 A ratio above 1 means the library's form is the faster. A speed path stays in the library only if
 it saves at least 5% of a README job's whole step; a faster form goes in only under the same rule.
@@ -17,6 +19,9 @@ import time
 
 import numpy
 
+import common.layers
+import common.parallel
+import common.time_layers
 from ch06.better_rnnlm import BetterRnnlm
 from ch06.rnnlm import Rnnlm
 from common.cli import parser, positive_int
@@ -132,7 +137,24 @@ def plain_affine(model):
             del layer.stacked_path
 
 
-FORMS = {"buffered-lstm": buffered_lstm, "plain-affine": plain_affine}
+def _one_call(fn, n_rows, n_cols, **_):
+    fn(0, n_rows)
+
+
+@contextlib.contextmanager
+def one_thread_rows(model):
+    """Row-block work runs as one call over all rows, on the calling thread."""
+    modules = (common.layers, common.time_layers)
+    for module in modules:
+        module.for_row_blocks = _one_call
+    try:
+        yield
+    finally:
+        for module in modules:
+            module.for_row_blocks = common.parallel.for_row_blocks
+
+
+FORMS = {"buffered-lstm": buffered_lstm, "plain-affine": plain_affine, "one-thread-rows": one_thread_rows}
 
 
 @contextlib.contextmanager

@@ -9,8 +9,8 @@ the same from Python, as the book does.
 
 ``OPENBLAS_THREAD_TIMEOUT`` defaults to 4 here (OpenBLAS's own default is 28): after every matrix
 product OpenBLAS's helper threads busy-wait 2**timeout cycles (2**28: about 0.1 s) for more work,
-burning a core while the step goes on with element-wise work on one thread. With 4 they sleep at once:
-the README job's wall time is the same and its CPU time a fifth lower (docs/journal.md, "Speed").
+and in the language models that is exactly when the row-block softmax of ``common.parallel`` wants
+the cores (8.5 -> 5.2 ms for Rnnlm's softmax forward; docs/journal.md). With 4 they sleep at once.
 OpenBLAS reads the variable when NumPy loads it, so this module must run before ``import numpy``:
 ``common/__init__.py`` imports it, and the chapter and benchmark packages import ``common`` first.
 A value you set yourself is kept.

@@ -7,6 +7,7 @@ Shapes: N batch, D input features, H output features, C classes, V vocabulary.
 from common.functions import as_label_ids, column_sums, log_softmax, sigmoid, softmax, softplus
 from common.input_checks import as_float_input, check_ids, check_shape
 from common.np import np
+from common.parallel import for_row_blocks
 from common.rng import rand
 from common.sparse import RowSparseGrad
 
@@ -94,7 +95,7 @@ class Affine:
             return self._stacked_forward(x)
         self.x = x
         out = x @ W
-        out += b
+        for_row_blocks(lambda i, j: np.add(out[i:j], b, out=out[i:j]), out.shape[0], out.shape[1])
         return out
 
     def _stacked_forward(self, x):

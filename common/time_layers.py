@@ -19,6 +19,7 @@ from common.functions import column_sums, sigmoid
 from common.input_checks import check_float, check_ids, check_ndim, check_shape
 from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss, collect_params
 from common.np import np
+from common.parallel import for_row_blocks
 
 
 class TimeEmbedding(Embedding):
@@ -54,7 +55,8 @@ class TimeSoftmaxWithLoss:
         dx      = (e / sum_v e_v - onehot(t)) * dout / count     (0 on ignored positions)
 
     x_t - log Z stays finite even when probabilities underflow. Forward keeps e and its row sums;
-    backward normalises and scales in one pass over the same buffer.
+    backward normalises and scales in one pass over the same buffer. Speed only: the (N*T, V) passes
+    run in row blocks on all cores (``common.parallel``; 1 call on small arrays and on the GPU).
     """
 
     def __init__(self, ignore_label=-1):
@@ -73,13 +75,19 @@ class TimeSoftmaxWithLoss:
         ts_flat = np.where(mask, ts.reshape(N * T), 0)
         check_ids(ts_flat, V, "targets")
         scores = xs.reshape(N * T, V)
-        m = scores.max(axis=1, keepdims=True)
-        exps = scores - m
-        np.exp(exps, out=exps)
-        sums = exps.sum(axis=1, keepdims=True)
-        log_z = (m + np.log(sums))[:, 0]
-        rows = np.arange(N * T)
-        picked = (scores[rows, ts_flat] - log_z) * mask
+        exps = np.empty_like(scores)
+        sums = np.empty((N * T, 1), dtype=scores.dtype)
+        log_z = np.empty(N * T, dtype=scores.dtype)
+
+        def rows(a, b):
+            x, e = scores[a:b], exps[a:b]
+            m = x.max(axis=1, keepdims=True)
+            np.exp(np.subtract(x, m, out=e), out=e)
+            e.sum(axis=1, keepdims=True, out=sums[a:b])
+            log_z[a:b] = (m + np.log(sums[a:b]))[:, 0]
+
+        for_row_blocks(rows, N * T, V)
+        picked = (scores[np.arange(N * T), ts_flat] - log_z) * mask
         count = max(int(mask.sum()), 1)
         self.cache = (ts_flat, exps, sums, mask, count, (N, T, V))
         return -picked.sum() / count
@@ -89,21 +97,11 @@ class TimeSoftmaxWithLoss:
         ts_flat, dx, sums, mask, count, shape = self.cache
         self.cache = None
         scale = (dout / count) * mask[:, None]                  # (N*T, 1), 0 on ignored positions
-        dx *= (scale / sums).astype(dx.dtype, copy=False)
+        row_scale = (scale / sums).astype(dx.dtype, copy=False)
+        for_row_blocks(lambda a, b: np.multiply(dx[a:b], row_scale[a:b], out=dx[a:b]), dx.shape[0], dx.shape[1])
         dx[np.arange(ts_flat.shape[0]), ts_flat] -= scale[:, 0].astype(dx.dtype, copy=False)
         return dx.reshape(shape)
 
-
-TimeSigmoidWithLoss = SigmoidWithLoss  # element-wise, so it already handles (N, T)
-
-
-# --- recurrent layers ------------------------------------------------------------------------
-#
-# Each recurrence is written once, as the book writes it, in the ``step`` and ``step_backward`` of
-# its one-step class (RNN, LSTM, GRU). Both take the input projection a_x = x_t Wx + b of the
-# step rather than x_t itself: the one-step class computes it for one x_t, a Time layer for all
-# T steps in one matrix product before its loop. The Time layers loop over the same two
-# functions, then take dWx, dWh and db of all steps in one product each.
 
 class RNN:
     """One step of a simple RNN: h_t = tanh(x_t Wx + h_{t-1} Wh + b).

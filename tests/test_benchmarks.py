@@ -59,7 +59,7 @@ def test_gemm_floor_lists_every_product_of_a_step():
     assert flops == 3 * 2 * 700 * 100 * 10000 + 4 * 2 * 700 * 100 * 400 + 2 * 35 * 2 * 20 * 100 * 400
 
 
-@pytest.mark.parametrize("form", ["buffered-lstm", "plain-affine"])
+@pytest.mark.parametrize("form", ["buffered-lstm", "plain-affine", "one-thread-rows"])
 def test_every_speed_path_form_computes_the_same_step(form):
     """Each form the speed-path benchmark times against the library gives the library's loss and gradients."""
     import numpy
@@ -77,8 +77,10 @@ def test_every_speed_path_form_computes_the_same_step(form):
 
 def test_speed_path_forms_change_what_they_say_and_undo_it():
     import numpy
+    import common.time_layers
     from benchmarks.speed_paths import FORMS
     from ch06.rnnlm import Rnnlm
+    from common.parallel import for_row_blocks
     from common.time_layers import TimeLSTM
     model = Rnnlm(30, 8, 8, rng=numpy.random.default_rng(1))
     affine, lstm = model.layers[-1], model.layers[1]
@@ -91,6 +93,9 @@ def test_speed_path_forms_change_what_they_say_and_undo_it():
     with FORMS["buffered-lstm"](model):
         assert type(lstm).__name__ == "BufferedTimeLSTM"
     assert type(lstm) is TimeLSTM
+    with FORMS["one-thread-rows"](model):
+        assert common.time_layers.for_row_blocks is not for_row_blocks
+    assert common.time_layers.for_row_blocks is for_row_blocks
 
 
 def test_rnnlm_benchmark_step_trains_the_model():

@@ -64,7 +64,7 @@ def test_every_module_and_public_class_and_function_has_a_docstring(folder):
 
 
 def test_speed_only_modules_say_so_first():
-    for name in ("sparse.py", "memory.py"):
+    for name in ("sparse.py", "parallel.py", "memory.py"):
         first = open(os.path.join(ROOT, "common", name)).readline()
         assert first.startswith('"""Speed only'), name
 
