@@ -38,8 +38,15 @@ class BaseModel:
 
     @contextlib.contextmanager
     def mode(self, training):
-        """``with model.mode(False): ...`` runs in that mode and restores the previous one."""
+        """``with model.mode(False): ...`` runs in that mode and restores the previous one.
+
+        In the mode the model is already in it changes nothing, so the forward that calls it in every
+        step does not walk the model (0.2-0.4 ms, 1% of an Rnnlm step, twice a step).
+        """
         previous = self.training
+        if bool(training) == previous:
+            yield self
+            return
         self.train(training)
         try:
             yield self

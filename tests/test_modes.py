@@ -39,6 +39,22 @@ def test_predict_and_evaluation_leave_the_mode_as_it_was(rng):
     assert model.training
 
 
+def test_a_forward_in_the_models_own_mode_does_not_walk_the_model(rng, monkeypatch):
+    import common.checkpoint
+    model = BetterRnnlm(20, 4, 4, rng=rng)
+    xs = rng.integers(0, 20, (2, 5))
+    walks = []
+    real_walk = common.checkpoint.walk
+    monkeypatch.setattr(common.checkpoint, "walk", lambda m: walks.append(m) or real_walk(m))
+    model.forward(xs, xs)
+    assert walks == []
+    model.predict(xs)                                        # training model, dropout off: in and back out
+    assert len(walks) == 2 and model.training
+    model.eval()
+    model.forward(xs, xs)
+    assert len(walks) == 3 and not any(l.train_flg for l in model.layers if hasattr(l, "train_flg"))
+
+
 def test_classifier_dropout_follows_the_switch(rng):
     model = RnnClassifier(10, 3, 4, dropout=0.5, rng=rng)
     ids, lengths, labels = rng.integers(0, 10, (4, 5)), numpy.array([5, 3, 2, 1]), numpy.array([0, 1, 0, 1])
