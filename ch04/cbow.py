@@ -1,8 +1,7 @@
 """CBOW with negative sampling (book 4.3): the mean of the 2w context vectors predicts the target."""
 from ch04.word2vec import Word2Vec
 from common.input_checks import check_ids
-from common.np import np
-from common.sparse import all_present, mean_of_rows
+from common.sparse import MeanOfRows
 
 
 class CBOW(Word2Vec):
@@ -15,22 +14,17 @@ class CBOW(Word2Vec):
     left out of its row's mean, as word2vec and gensim do; every row needs at least one context.
     """
 
+    context_mean = None      # the contexts' MeanOfRows, made at the first forward
+
     def forward(self, contexts, target):
         self.check_contexts(contexts)
         W_in = self.in_layer.params[0]
         check_ids(contexts, W_in.shape[0], "contexts", missing_ok=True)
-        if all_present(contexts):
-            self.row_weight = 1.0 / contexts.shape[1]                      # the book's full window
-        else:
-            count = (contexts >= 0).sum(axis=1, keepdims=True)             # (N, 1)
-            if not bool(count.all()):
-                raise ValueError("row %d of contexts is all -1: CBOW needs at least one context per row"
-                                 % int(np.flatnonzero(count == 0)[0]))
-            self.row_weight = (1.0 / count).astype(W_in.dtype)
-        self.contexts = contexts
-        return self.ns_loss.forward(mean_of_rows(W_in, contexts), target)
+        if self.context_mean is None:
+            self.context_mean = MeanOfRows(W_in.shape[0], name="contexts")
+        return self.ns_loss.forward(self.context_mean.forward(W_in, contexts), target)
 
     def backward(self, dout=1):
         dh = self.ns_loss.backward(dout)
         # every context of row n receives dh[n] / (its row's number of contexts): no (N, C, H) copy
-        self.in_layer.grads[0].assign_rows(self.contexts, dh * self.row_weight)
+        self.in_layer.grads[0].set(*self.context_mean.backward(dh))

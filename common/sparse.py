@@ -70,6 +70,10 @@ class RowSparseGrad:
             slot[present] = found
         self.rows, self.values = rows, sum_into_rows(slot.reshape(ids.shape), rows.shape[0], base, coef)
 
+    def set(self, rows, values):
+        """Set the gradient to ``values`` (K, D) on the unique ``rows`` (K,), 0 elsewhere."""
+        self.rows, self.values = rows, values
+
     def add_to(self, dense):
         """dense += self (in place); ``rows`` are unique, so a plain indexed add is exact."""
         dense[self.rows] += self.values
@@ -124,26 +128,58 @@ def sum_into_rows(slot, n_slots, base, coef=None):
     return numpy.asarray(_row_selector(slot, n_slots, coef, base.dtype, transposed=True) @ base, dtype=base.dtype)
 
 
-def mean_of_rows(table, ids):
-    """(N, D) array whose row n is the mean of table[ids[n, c]] over its C columns; ids (N, C), table (V, D).
+class MeanOfRows:
+    """Row n of the output is the mean of table[ids[n, c]] over its C columns, with its row-sparse gradient.
 
-    An id of -1 is no entry: the mean is over the row's other ids (a row of only -1 gives zeros).
-    On the CPU it is one product of the sparse (N, V) averaging matrix with the table, 2x
-    faster than gathering the (N, C, D) rows and averaging them (N 1000, C 10, D 100 or 300);
-    on the GPU a gather.
+    ids (N, C) of a (V, D) table (an id of -1 is no entry; every row needs one). forward finds the
+    K distinct ids ``rows`` and builds the batch's (N, K) averaging matrix once; backward reuses it:
+
+        A[n, k] = (number of c with ids[n, c] == rows[k]) / (number of ids in row n)
+        out = A table[rows]                      (N, D)
+        d table[rows] = A^T dout                 (K, D); every other row's gradient is 0
+
+    On the CPU A is a SciPy sparse matrix and both products are one pass over its entries (2x faster
+    than gathering the (N, C, D) rows and averaging them, N 1000, C 10, D 100 or 300), A^T being the
+    same three arrays read as CSC; on the GPU a gather, and CuPy's ``add.at`` for the gradient.
     """
-    N, C = ids.shape
-    if GPU:
-        present = ids >= 0
-        weight = present / np.maximum(present.sum(axis=1, keepdims=True), 1)   # (N, C)
-        rows = table.take(np.where(present, ids, 0), axis=0)                    # (N, C, D)
-        return (rows * weight.astype(table.dtype)[:, :, None]).sum(axis=1)
-    if all_present(ids):
-        weight = numpy.full(ids.shape, 1.0 / C, dtype=table.dtype)
-    else:
-        present = ids >= 0
-        weight = (present / numpy.maximum(present.sum(axis=1, keepdims=True), 1)).astype(table.dtype)
-    return numpy.asarray(_row_selector(ids, table.shape[0], weight, table.dtype) @ table, dtype=table.dtype)
+
+    def __init__(self, vocab_size, name="ids"):
+        self._finder = UniqueRows(vocab_size)
+        self.name = name            # what the ids are called in an error message
+        self.cache = None
+
+    def forward(self, table, ids):
+        flat = ids.reshape(-1)
+        if all_present(flat):
+            rows, slot = self._finder(flat)
+            slot = slot.reshape(ids.shape)
+            weight = np.full(ids.shape, 1.0 / ids.shape[1], dtype=table.dtype)
+        else:
+            present = ids >= 0
+            count = present.sum(axis=1, keepdims=True)                          # (N, 1)
+            if not bool(count.all()):
+                raise ValueError("row %d of %s is all -1: a mean needs at least one id per row"
+                                 % (int(np.flatnonzero(count.reshape(-1) == 0)[0]), self.name))
+            rows, found = self._finder(flat[present.reshape(-1)])
+            slot = np.full(flat.shape, -1, dtype=found.dtype)
+            slot[present.reshape(-1)] = found
+            slot = slot.reshape(ids.shape)
+            weight = (present / count).astype(table.dtype)
+        table_rows = table.take(rows, axis=0)                                   # (K, D)
+        if GPU:
+            self.cache = (rows, slot, weight)
+            return (table_rows.take(np.where(slot >= 0, slot, 0), axis=0) * weight[:, :, None]).sum(axis=1)
+        A = _row_selector(slot, rows.shape[0], weight, table.dtype)
+        self.cache = (rows, A)
+        return numpy.asarray(A @ table_rows, dtype=table.dtype)
+
+    def backward(self, dout):
+        """dout (N, D) -> (rows (K,), values (K, D)): the table's gradient, non-zero only on rows."""
+        if GPU:
+            rows, slot, weight = self.cache
+            return rows, sum_into_rows(slot, rows.shape[0], dout, weight)
+        rows, A = self.cache
+        return rows, numpy.asarray(A.T @ dout, dtype=dout.dtype)
 
 
 def all_present(ids):

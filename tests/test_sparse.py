@@ -1,9 +1,8 @@
-"""RowSparseGrad coalescing against a dense np.add.at reference."""
+"""RowSparseGrad coalescing and MeanOfRows against dense references."""
 import numpy
 import pytest
 
-from common.sparse import mean_of_rows
-from common.sparse import RowSparseGrad, UniqueRows
+from common.sparse import MeanOfRows, RowSparseGrad, UniqueRows
 
 
 def dense_reference(shape, ids, coef, base):
@@ -80,11 +79,42 @@ def test_minus_one_is_no_entry_in_the_sparse_sums():
     assert numpy.array_equal(g.rows, numpy.unique(ids[present]))
     numpy.testing.assert_allclose(g.to_dense(), dense_reference((20, 3), numpy.where(present, ids, 0),
                                                                 coef * present, base), atol=1e-12)
-    table = rng.standard_normal((20, 3))
-    means = mean_of_rows(table, ids)
-    for n in range(9):
+
+
+def mean_of_rows_reference(table, ids, dout):
+    """The means one row at a time, and the table's dense gradient of sum(dout * means)."""
+    means, grad = numpy.zeros((ids.shape[0], table.shape[1])), numpy.zeros(table.shape)
+    for n in range(ids.shape[0]):
         chosen = ids[n][ids[n] >= 0]
-        numpy.testing.assert_allclose(means[n], table[chosen].mean(axis=0) if len(chosen) else 0, atol=1e-12)
+        means[n] = table[chosen].mean(axis=0)
+        for c in chosen:
+            grad[c] += dout[n] / len(chosen)
+    return means, grad
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_mean_of_rows_and_its_gradient_match_a_row_by_row_reference(missing):
+    rng = numpy.random.default_rng(7)
+    ids = rng.integers(0, 20, (9, 4))
+    ids[3, :2] = ids[3, 2]                                    # one id three times in a row counts three times
+    if missing:
+        ids[rng.random(ids.shape) < 0.4] = -1
+        ids[:, 1] = rng.integers(0, 20, 9)                    # every row keeps an id
+    table, dout = rng.standard_normal((20, 3)), rng.standard_normal((9, 3))
+    layer = MeanOfRows(20)
+    means = layer.forward(table, ids)
+    rows, values = layer.backward(dout)
+    want_means, want_grad = mean_of_rows_reference(table, ids, dout)
+    numpy.testing.assert_allclose(means, want_means, atol=1e-12)
+    assert numpy.array_equal(rows, numpy.unique(ids[ids >= 0]))
+    numpy.testing.assert_allclose(values, want_grad[rows], atol=1e-12)
+    assert not want_grad[numpy.setdiff1d(numpy.arange(20), rows)].any()
+
+
+def test_mean_of_rows_names_a_row_without_ids():
+    ids = numpy.array([[1, 2], [-1, -1], [3, -1]])
+    with pytest.raises(ValueError, match="row 1 of contexts is all -1"):
+        MeanOfRows(5, name="contexts").forward(numpy.ones((5, 2)), ids)
 
 
 def test_the_gpu_branches_agree_with_the_cpu_ones(monkeypatch):
@@ -97,8 +127,14 @@ def test_the_gpu_branches_agree_with_the_cpu_ones(monkeypatch):
     ids[:, 0] = rng.integers(0, 15, 7)                       # every row keeps one id
     coef, base, table = rng.standard_normal((7, 3)), rng.standard_normal((7, 4)), rng.standard_normal((15, 4))
     slot = numpy.where(ids >= 0, ids % 5, -1)
-    cpu = backend.sum_into_rows(slot, 5, base, coef), backend.sum_into_rows(slot, 5, base), backend.mean_of_rows(table, ids)
+    def sums():
+        layer = backend.MeanOfRows(15)
+        means = layer.forward(table, ids)
+        return (backend.sum_into_rows(slot, 5, base, coef), backend.sum_into_rows(slot, 5, base), means,
+                *layer.backward(base))
+
+    cpu = sums()
     monkeypatch.setattr(backend, "GPU", True)
-    gpu = backend.sum_into_rows(slot, 5, base, coef), backend.sum_into_rows(slot, 5, base), backend.mean_of_rows(table, ids)
+    gpu = sums()
     for a, b in zip(cpu, gpu):
         numpy.testing.assert_allclose(a, b, atol=1e-12)
