@@ -34,6 +34,19 @@ class UniqueRows:
         self._position[rows] = np.arange(rows.shape[0])
         return rows, self._position[ids]
 
+    def slots(self, ids):
+        """ids of any shape, -1 for no entry -> (rows (K,) the distinct ids, slot (shape of ids) each id's
+        position in rows, -1 where the id is -1)."""
+        flat = ids.reshape(-1)
+        if all_present(flat):
+            rows, slot = self(flat)
+        else:
+            present = flat >= 0
+            rows, found = self(flat[present])
+            slot = np.full(flat.shape, -1, dtype=found.dtype)
+            slot[present] = found
+        return rows, slot.reshape(ids.shape)
+
 
 class RowSparseGrad:
     """Gradient of a (V, D) parameter that is non-zero only on ``rows``."""
@@ -60,15 +73,8 @@ class RowSparseGrad:
         feeds the M rows ids[n].
         """
         base = base.astype(self.dtype, copy=False)
-        flat = ids.reshape(-1)
-        if all_present(flat):
-            rows, slot = self._finder(flat)
-        else:
-            present = flat >= 0
-            rows, found = self._finder(flat[present])
-            slot = np.full(flat.shape, -1, dtype=found.dtype)
-            slot[present] = found
-        self.rows, self.values = rows, sum_into_rows(slot.reshape(ids.shape), rows.shape[0], base, coef)
+        rows, slot = self._finder.slots(ids)
+        self.rows, self.values = rows, sum_into_rows(slot, rows.shape[0], base, coef)
 
     def set(self, rows, values):
         """Set the gradient to ``values`` (K, D) on the unique ``rows`` (K,), 0 elsewhere."""
@@ -149,10 +155,7 @@ class MeanOfRows:
         self.cache = None
 
     def forward(self, table, ids):
-        flat = ids.reshape(-1)
-        if all_present(flat):
-            rows, slot = self._finder(flat)
-            slot = slot.reshape(ids.shape)
+        if all_present(ids):
             weight = np.full(ids.shape, 1.0 / ids.shape[1], dtype=table.dtype)
         else:
             present = ids >= 0
@@ -160,11 +163,8 @@ class MeanOfRows:
             if not bool(count.all()):
                 raise ValueError("row %d of %s is all -1: a mean needs at least one id per row"
                                  % (int(np.flatnonzero(count.reshape(-1) == 0)[0]), self.name))
-            rows, found = self._finder(flat[present.reshape(-1)])
-            slot = np.full(flat.shape, -1, dtype=found.dtype)
-            slot[present.reshape(-1)] = found
-            slot = slot.reshape(ids.shape)
             weight = (present / count).astype(table.dtype)
+        rows, slot = self._finder.slots(ids)
         table_rows = table.take(rows, axis=0)                                   # (K, D)
         if GPU:
             self.cache = (rows, slot, weight)
