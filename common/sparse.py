@@ -3,7 +3,8 @@
 An embedding lookup touches only the rows it read, so its gradient is stored as
 ``rows`` (K,) unique ids and ``values`` (K, D) instead of a dense (V, D) array.
 The object lives in a layer's ``grads`` list and is rewritten in place by every
-backward pass, exactly like a dense gradient array.
+backward pass, exactly like a dense gradient array. ``MeanOfRows`` is CBOW's context
+mean, whose gradient is such an object.
 """
 import numpy
 
