@@ -166,13 +166,12 @@ class MeanOfRows:
                                  % (int(np.flatnonzero(count.reshape(-1) == 0)[0]), self.name))
             weight = (present / count).astype(table.dtype)
         rows, slot = self._finder.slots(ids)
-        table_rows = table.take(rows, axis=0)                                   # (K, D)
         if GPU:
             self.cache = (rows, slot, weight)
-            return (table_rows.take(np.where(slot >= 0, slot, 0), axis=0) * weight[:, :, None]).sum(axis=1)
+            return (table.take(np.where(slot >= 0, ids, 0), axis=0) * weight[:, :, None]).sum(axis=1)
         A = _row_selector(slot, rows.shape[0], weight, table.dtype)
         self.cache = (rows, A)
-        return numpy.asarray(A @ table_rows, dtype=table.dtype)
+        return numpy.asarray(A @ table.take(rows, axis=0), dtype=table.dtype)           # table[rows]: (K, D)
 
     def backward(self, dout):
         """dout (N, D) -> (rows (K,), values (K, D)): the table's gradient, non-zero only on rows."""

@@ -127,6 +127,7 @@ def test_the_gpu_branches_agree_with_the_cpu_ones(monkeypatch):
     ids[:, 0] = rng.integers(0, 15, 7)                       # every row keeps one id
     coef, base, table = rng.standard_normal((7, 3)), rng.standard_normal((7, 4)), rng.standard_normal((15, 4))
     slot = numpy.where(ids >= 0, ids % 5, -1)
+
     def sums():
         layer = backend.MeanOfRows(15)
         means = layer.forward(table, ids)
