@@ -30,7 +30,9 @@ from benchmarks.harness import median, median_ratio, report, round_ratios, round
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
 from common import text
+from common.batches import ShuffledBatches
 from common.cli import non_negative_float, non_negative_int, parser, positive_float, positive_int
+from common.hogwild import HogwildTrainingLoop
 from common.optimizer import OPTIMIZERS
 from common.trainer import Trainer
 from dataset import ptb
@@ -61,6 +63,25 @@ def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer=
         trainer.fit(xs, ts, max_epoch=1, batch_size=batch, eval_interval=None, contiguous=contiguous)
         rates.append(n / (time.perf_counter() - start))
     return rates
+
+
+def time_workers(corpus, vocab_size, batch, window, hidden, lr, workers, model="cbow", dynamic_window=False):
+    """Targets/s of one epoch over all of PTB's targets (what gensim's arm trains on), in batches of
+    consecutive targets shared by ``workers`` Hogwild! processes (``common.hogwild``; SGD), the forks
+    and joins included, after a warm-up epoch of 20 batches."""
+    contexts, target = text.create_contexts_target(corpus, window)
+    if dynamic_window:
+        contexts = text.dynamic_window(contexts, window, numpy.random.default_rng(0))
+    net = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
+    optimizer = OPTIMIZERS["sgd"](lr=lr)
+    for data in ((contexts[:20 * batch], target[:20 * batch]), (contexts, target)):
+        loop = HogwildTrainingLoop(net, optimizer, ShuffledBatches(data, batch, seed=0, contiguous=True),
+                                   workers=workers, verbose=False)
+        start = time.perf_counter()
+        loop.fit(1)
+        seconds = time.perf_counter() - start
+        net = loop.model
+    return loop.history[-1]["iterations"] * batch / seconds
 
 
 def check_enough(available, needed, what):
@@ -120,6 +141,9 @@ def child(args):
                                                  args.hidden, args.optimizer, lr, repeats=1, model=args.model,
                                                  dynamic_window=args.dynamic_window,
                                                  contiguous=args.arm == "contiguous"))
+    elif args.arm == "workers":
+        rate = time_workers(corpus, len(word_to_id), args.batch, args.window, args.hidden, lr,
+                            args.workers, model=args.model, dynamic_window=args.dynamic_window)
     elif args.arm == "book":
         rate = time_book(corpus, len(word_to_id), args.book_iters, args.batch, args.window, args.hidden,
                          args.optimizer, lr)
@@ -148,19 +172,26 @@ def main(argv=None):
     p.add_argument("--batch-order", choices=["shuffled", "contiguous", "both"], default="shuffled",
                    help="ours: random targets per batch (the book's Trainer), runs of consecutive targets "
                         "(ch04.train --contiguous-batches), or both as two arms")
-    p.add_argument("--arm", choices=["scratchnlp", "contiguous", "book", "gensim"], help=argparse.SUPPRESS)   # child mode
+    p.add_argument("--workers", type=positive_int, default=1,
+                   help="also time ours with this many Hogwild! processes (ch04.train --workers; consecutive "
+                        "targets, SGD; one epoch over all of PTB, as gensim's arm) against gensim's one worker")
+    p.add_argument("--arm", choices=["scratchnlp", "contiguous", "workers", "book", "gensim"],
+                   help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
+    if args.workers > 1 and args.optimizer != "sgd":
+        p.error("--workers %d needs --optimizer sgd (Hogwild! workers share no optimizer state)" % args.workers)
     if args.iters is None:
         args.iters = max(1, TARGETS_PER_CALL // args.batch)
     if args.arm:
         return child(args)
     shared = ["--iters", str(args.iters), "--batch", str(args.batch), "--book-iters", str(args.book_iters),
               "--window", str(args.window), "--hidden", str(args.hidden), "--optimizer", args.optimizer,
-              "--model", args.model] + (["--dynamic-window"] if args.dynamic_window else [])
+              "--model", args.model, "--workers", str(args.workers)] + (["--dynamic-window"] if args.dynamic_window else [])
     if args.lr:
         shared += ["--lr", str(args.lr)]
     ours_arms = {"shuffled": ["scratchnlp"], "contiguous": ["contiguous"], "both": ["scratchnlp", "contiguous"]}
-    arms = {arm: ("benchmarks.bench_word2vec", ["--arm", arm] + shared) for arm in ours_arms[args.batch_order]}
+    our_arms = ours_arms[args.batch_order] + (["workers"] if args.workers > 1 else [])
+    arms = {arm: ("benchmarks.bench_word2vec", ["--arm", arm] + shared) for arm in our_arms}
     if args.book_iters and args.model == "cbow":
         arms["book"] = ("benchmarks.bench_word2vec", ["--arm", "book"] + shared)
     if importlib.util.find_spec("gensim") is not None:
@@ -168,8 +199,9 @@ def main(argv=None):
     res = round_robin(arms, args.rounds, args.gap)
     print("%s%s, window %d, H %d, 5 negatives, batch %d, %s; each arm in its own process, %d rounds"
           % (args.model, " (dynamic window)" if args.dynamic_window else "", args.window, args.hidden, args.batch, args.optimizer, args.rounds))
-    labels = {"scratchnlp": "scratchnlp", "contiguous": "scratchnlp, contiguous batches"}
-    for arm in ours_arms[args.batch_order]:
+    labels = {"scratchnlp": "scratchnlp", "contiguous": "scratchnlp, contiguous batches",
+              "workers": "scratchnlp, contiguous batches, %d Hogwild! processes" % args.workers}
+    for arm in our_arms:
         ours = median(res, arm, "rate")
         versus_book = (" (= %.0fx the book's %.1fk quoted in the issue)" % (ours / BOOK_TARGETS_PER_S, BOOK_TARGETS_PER_S / 1e3)
                        if args.model == "cbow" else "")

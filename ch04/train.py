@@ -10,6 +10,7 @@ from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
 from common.batches import ShuffledBatches
 from common.cli import fit, fraction, main_guard, positive_int, run_extra, start_training, training_parser
+from common.hogwild import HogwildTrainingLoop
 from common.np import to_cpu, to_gpu
 from common.optimizer import OPTIMIZERS
 from common.text import (analogy, analogy_accuracy, create_contexts_target, dynamic_window, format_report,
@@ -40,6 +41,9 @@ def build_parser():
     p.add_argument("--contiguous-batches", action="store_true",
                    help="every batch is a run of consecutive targets, batches in random order (as word2vec's "
                         "workers read text): 1.4x the targets/s at batch 1,000, same analogy accuracy")
+    p.add_argument("--workers", type=positive_int, default=1,
+                   help="processes sharing the epoch's batches, Hogwild! style as gensim's workers (SGD only; "
+                        "with more than 1 a run is no longer repeatable to the last digit)")
     p.add_argument("--limit-tokens", type=positive_int, default=None,
                    help="train on the first N ids only (quick runs; default: all)")
     return p
@@ -55,9 +59,21 @@ def show_queries(word_vecs, word_to_id, id_to_word):
             analogy(a, b, c, word_to_id, id_to_word, word_vecs, top=5)
 
 
+def check_workers(p, args):
+    """Refuse --workers > 1 with an optimizer that keeps state: only SGD's updates can be shared."""
+    if args.workers > 1 and args.optimizer != "sgd":
+        p.error("--workers %d needs --optimizer sgd: Hogwild! workers share the weights but could not share "
+                "the state of %s" % (args.workers, args.optimizer))
+
+
 def main(argv=None):
     p = build_parser()
+    first = p.parse_args(argv)
+    if not first.resume:
+        check_workers(p, first)
     args, run = start_training(p, argv)
+    if first.resume:                              # the optimizer is the resumed run's
+        check_workers(p, args)
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     limit = DRY_RUN_TOKENS if args.dry_run else args.limit_tokens
     if limit:
@@ -78,14 +94,18 @@ def main(argv=None):
     per_epoch = args.subsample or args.dynamic_window
     batches = ShuffledBatches(epoch_data if per_epoch else epoch_data(0), args.batch_size, args.seed,
                               contiguous=args.contiguous_batches)
-    training = TrainingLoop(model, OPTIMIZERS[args.optimizer](lr=args.lr), batches, max_grad=args.max_grad,
-                        lr_schedule=schedule, run=run, extra=run_extra(args, id_to_word),
-                        eval_interval=args.eval_interval)
+    options = dict(max_grad=args.max_grad, lr_schedule=schedule, run=run, extra=run_extra(args, id_to_word),
+                   eval_interval=args.eval_interval)
+    optimizer = OPTIMIZERS[args.optimizer](lr=args.lr)
+    if args.workers > 1:
+        training = HogwildTrainingLoop(model, optimizer, batches, workers=args.workers, seed=args.seed, **options)
+    else:
+        training = TrainingLoop(model, optimizer, batches, **options)
     fit(training, args, run)
     seconds = sum(r["seconds"] for r in training.history)
     targets_per_s = sum(r["iterations"] for r in training.history) * args.batch_size / max(seconds, 1e-9)
     print("trained %d epochs in %.0f s: %.0f targets/s" % (training.epoch, seconds, targets_per_s))
-    word_vecs = to_cpu(model.word_vecs)
+    word_vecs = to_cpu(training.model.word_vecs)
     if run:
         print("saved %s" % save_word_vectors(run.file("%s_vectors.npz" % args.model), word_vecs, id_to_word))
     show_queries(word_vecs, word_to_id, id_to_word)

@@ -85,6 +85,11 @@ class UnigramSampler:
             self.device_tables = (to_gpu(self.accept), to_gpu(self.alias))
         self.pool = self.xp.zeros(0, dtype=numpy.int64)
 
+    def reseed(self, seed):
+        """Draw from now on from a fresh stream seeded with ``seed`` (a Hogwild! worker's own negatives)."""
+        self.rng = numpy.random.default_rng(seed)
+        self._use_device(self.on_device)            # drops the pool drawn from the old stream
+
     def state_dict(self):
         """Random state and the unused pre-drawn pool: a resumed run draws the same negatives."""
         pool = to_cpu(self.pool[self.pool_pos:]).copy()

@@ -14,6 +14,15 @@ _WORKERS = max(1, int(os.environ.get("SCRATCHNLP_THREADS", os.cpu_count() or 1))
 _pool = ThreadPoolExecutor(max_workers=_WORKERS) if _WORKERS > 1 else None
 
 
+def _no_pool_in_a_forked_child():
+    """A forked process (``common.hogwild``'s workers) has none of the pool's threads: it works alone."""
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_no_pool_in_a_forked_child)
+
+
 def for_row_blocks(fn, n_rows, n_cols, block_bytes=1 << 19, itemsize=4):
     """Call ``fn(start, stop)`` over consecutive row blocks covering [0, n_rows)."""
     if GPU or n_rows * n_cols < (1 << 16):

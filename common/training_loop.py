@@ -189,6 +189,7 @@ class TrainingLoop:
                 if self.run is not None and self.periodic_save.due() and self.iteration < n:
                     self._clock()
                     self._save_last()
+            self._after_iterations(e)
             self.progress.end_epoch()
             evaluation_start = time.time()
             value = self.evaluator(self.model) if self.evaluator is not None else None
@@ -200,6 +201,10 @@ class TrainingLoop:
             self.progress.end_epoch()                # an exception must close the bar too
         self._clock()                                # training and evaluation
         self._finish_epoch(e, n, value, valid_seconds)
+
+    def _after_iterations(self, e):
+        """Called when this process's iterations of epoch ``e`` are done, before the evaluation
+        (``common.hogwild`` waits for its worker processes here)."""
 
     def _start_epoch(self, e):
         if self.lr_schedule is not None:
