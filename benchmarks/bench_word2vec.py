@@ -3,7 +3,7 @@ gensim's word2vec on the same corpus and settings as the ceiling when gensim is 
 
     python -m benchmarks.bench_word2vec [--model cbow|skipgram] [--optimizer sgd|adam] [--batch 100]
                                         [--hidden 100] [--iters STEPS] [--rounds 3] [--dynamic-window]
-                                        [--batch-order shuffled|contiguous|both]
+                                        [--batch-order shuffled|contiguous|both] [--workers 2]
 
 A target is one centre word with its 2 x window contexts; gensim reports words/s, one word
 being one centre word, so the two rates count the same thing. gensim shrinks each window
@@ -14,6 +14,9 @@ window does; ``--dynamic-window`` gives ours the same windows.
 gathers random targets), ``contiguous`` (every batch is a run of consecutive targets, batches in
 random order, as gensim's and word2vec's workers read text; ``ch04.train --contiguous-batches``),
 or ``both`` as two arms of the same round-robin.
+
+``--workers W`` (SGD) adds ours with W Hogwild! processes (``ch04.train --workers``), timed over one
+whole PTB epoch as gensim's arm is, and gensim with W workers beside it.
 
 Every arm runs in its own process, round-robin after an idle gap (``benchmarks.harness``).
 
@@ -106,7 +109,7 @@ def time_book(corpus, vocab_size, iters, batch, window, hidden, optimizer, lr):
     return iters * batch / (time.perf_counter() - start)
 
 
-def time_gensim(id_to_word, corpus, window, hidden, model="cbow"):
+def time_gensim(id_to_word, corpus, window, hidden, model="cbow", workers=1):
     from gensim.models import Word2Vec
 
     words = [id_to_word[int(i)] for i in corpus]
@@ -118,7 +121,7 @@ def time_gensim(id_to_word, corpus, window, hidden, model="cbow"):
         else:
             current.append(w)
     model = Word2Vec(vector_size=hidden, window=window, min_count=1, sg=int(model == "skipgram"), negative=5,
-                     workers=1, sample=0, seed=0)
+                     workers=workers, sample=0, seed=0)
     model.build_vocab(sentences)
     start = time.perf_counter()
     model.train(sentences, total_examples=len(sentences), epochs=1)
@@ -148,7 +151,8 @@ def child(args):
         rate = time_book(corpus, len(word_to_id), args.book_iters, args.batch, args.window, args.hidden,
                          args.optimizer, lr)
     else:
-        rate = time_gensim(id_to_word, corpus, args.window, args.hidden, args.model)
+        rate = time_gensim(id_to_word, corpus, args.window, args.hidden, args.model,
+                           workers=args.workers if args.arm == "gensim-workers" else 1)
     report(1e6 / rate, rate=rate, arm=args.arm)
 
 
@@ -175,7 +179,7 @@ def main(argv=None):
     p.add_argument("--workers", type=positive_int, default=1,
                    help="also time ours with this many Hogwild! processes (ch04.train --workers; consecutive "
                         "targets, SGD; one epoch over all of PTB, as gensim's arm) against gensim's one worker")
-    p.add_argument("--arm", choices=["scratchnlp", "contiguous", "workers", "book", "gensim"],
+    p.add_argument("--arm", choices=["scratchnlp", "contiguous", "workers", "book", "gensim", "gensim-workers"],
                    help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
     if args.workers > 1 and args.optimizer != "sgd":
@@ -196,6 +200,8 @@ def main(argv=None):
         arms["book"] = ("benchmarks.bench_word2vec", ["--arm", "book"] + shared)
     if importlib.util.find_spec("gensim") is not None:
         arms["gensim"] = ("benchmarks.bench_word2vec", ["--arm", "gensim"] + shared)
+        if args.workers > 1:
+            arms["gensim-workers"] = ("benchmarks.bench_word2vec", ["--arm", "gensim-workers"] + shared)
     res = round_robin(arms, args.rounds, args.gap)
     print("%s%s, window %d, H %d, 5 negatives, batch %d, %s; each arm in its own process, %d rounds"
           % (args.model, " (dynamic window)" if args.dynamic_window else "", args.window, args.hidden, args.batch, args.optimizer, args.rounds))
@@ -214,6 +220,10 @@ def main(argv=None):
             print("  / gensim, 1 worker (median %.0f words/s, peak %.0f MiB) = %.3f (median per round; rounds %.3f-%.3f)"
                   % (median(res, "gensim", "rate"), median(res, "gensim", "rss_mb"),
                      median_ratio(res, "gensim", arm), min(per_round), max(per_round)))
+    if "gensim-workers" in res:
+        print("  (ours with %d processes / gensim with %d workers, median %.0f words/s = %.3f, median per round)"
+              % (args.workers, args.workers, median(res, "gensim-workers", "rate"),
+                 median_ratio(res, "gensim-workers", "workers")))
     if "gensim" not in res:
         print("gensim not installed: no ceiling measured")
     return res
