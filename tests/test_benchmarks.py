@@ -41,6 +41,33 @@ def test_word2vec_benchmark_times_both_implementations():
         bench_word2vec.main(["--batch-order", "sorted"])
 
 
+def test_word2vec_benchmark_times_hogwild_workers_over_a_whole_epoch(capsys):
+    corpus = tiny_corpus()
+    rate = bench_word2vec.time_workers(corpus, 50, batch=10, window=2, hidden=8, lr=1.0, workers=2)
+    assert rate > 0
+    with pytest.raises(SystemExit):
+        bench_word2vec.main(["--workers", "2", "--optimizer", "adam"])
+    assert "--workers 2 needs --optimizer sgd" in capsys.readouterr().err
+
+
+def test_gensim_evaluate_counts_as_gensim_does(tmp_path, capsys):
+    pytest.importorskip("gensim")
+    from benchmarks import gensim_evaluate
+    from common.text import save_word_vectors
+    from dataset import analogy
+    questions = [q for qs in analogy.load_questions().values() for q in qs][:40]
+    words = sorted({w for q in questions for w in q})
+    rng = numpy.random.default_rng(0)
+    vecs = rng.standard_normal((len(words), 8)).astype(numpy.float32)
+    a, b, c, d = (words.index(w) for w in questions[0])
+    vecs[d] = vecs[b] - vecs[a] + vecs[c]                   # at least one question answered
+    path = save_word_vectors(str(tmp_path / "v.npz"), vecs, dict(enumerate(words)))
+    gensim_evaluate.main([path])
+    out = capsys.readouterr().out
+    counts = [part.split("=")[0].strip().split()[-3:] for part in out.split(";")]
+    assert counts[0] == counts[1] and counts[0][0] != "0"
+
+
 def test_word2vec_benchmark_refuses_to_time_more_targets_than_the_corpus_has():
     corpus = tiny_corpus()                   # a rate over a short run would be counted as the full request
     n_targets = len(corpus) - 2 * 2          # window 2: the first and last two words have no full window
