@@ -8,8 +8,11 @@ two give bit-identical losses and gradients. The forms:
   bias and its gradient in passes of their own).
 - ``one-thread-rows``: the library's row-block threads (``common.parallel.for_row_blocks``, used by
   the Time softmax loss and Affine's bias) replaced by one call over all rows.
+- ``unstacked-lstm``: TimeLSTM without its ``stacked`` path for small inputs (4 D <= H), which only
+  the seq2seq and attention models take: time it with ``--models seq2seq attention``.
 
-    python -m benchmarks.speed_paths --rounds 5 [--form buffered-lstm|plain-affine|one-thread-rows]
+    python -m benchmarks.speed_paths --rounds 5 [--form buffered-lstm|plain-affine|one-thread-rows|unstacked-lstm]
+                                     [--models rnnlm better seq2seq attention]
 
 A ratio above 1 means the library's form is the faster. A speed path stays in the library only if
 it saves at least 5% of a README job's whole step; a faster form goes in only under the same rule.
@@ -24,6 +27,7 @@ import common.parallel
 import common.time_layers
 from ch06.better_rnnlm import BetterRnnlm
 from ch06.rnnlm import Rnnlm
+from common.checkpoint import walk
 from common.cli import parser, positive_int
 from common.layers import Affine
 from common.np import np
@@ -154,7 +158,21 @@ def one_thread_rows(model):
             module.for_row_blocks = common.parallel.for_row_blocks
 
 
-FORMS = {"buffered-lstm": buffered_lstm, "plain-affine": plain_affine, "one-thread-rows": one_thread_rows}
+@contextlib.contextmanager
+def unstacked_lstm(model):
+    """The model's TimeLSTM layers never take their stacked path."""
+    layers = [layer for _, layer in walk(model) if isinstance(layer, TimeLSTM)]
+    for layer in layers:
+        layer.stacked_path = False
+    try:
+        yield
+    finally:
+        for layer in layers:
+            del layer.stacked_path
+
+
+FORMS = {"buffered-lstm": buffered_lstm, "plain-affine": plain_affine, "one-thread-rows": one_thread_rows,
+         "unstacked-lstm": unstacked_lstm}
 
 
 @contextlib.contextmanager
@@ -188,22 +206,51 @@ def identical(make, xs, ts, form):
     return all(numpy.array_equal(a, b) for a, b in pairs)
 
 
+def language_model(big):
+    """(make, xs, ts): Rnnlm or BetterRnnlm on one PTB batch of 20 x 35, the README jobs' shape."""
+    corpus, word_to_id, _ = ptb.load_data("train")
+    V = len(word_to_id)
+    xs, ts = np.asarray(corpus[:700].reshape(20, 35)), np.asarray(corpus[1:701].reshape(20, 35))
+    if big:
+        return (lambda: BetterRnnlm(V, 650, 650, rng=numpy.random.default_rng(0))), xs, ts
+    return (lambda: Rnnlm(V, 100, 100, rng=numpy.random.default_rng(0))), xs, ts
+
+
+def sequence_model(attention):
+    """(make, xs, ts): the ch07 Seq2seq on addition or the ch08 AttentionSeq2seq on dates, a batch of 128
+    reversed questions, as their scripts train them."""
+    from ch07.seq2seq import Seq2seq
+    from ch08.attention_seq2seq import AttentionSeq2seq
+    from dataset import sequence
+    name = "date.txt" if attention else "addition.txt"
+    (x, t), _ = sequence.load_data(name)
+    V = len(sequence.get_vocab(name)[0])
+    xs, ts = np.asarray(x[:128, ::-1].copy()), np.asarray(t[:128])
+    if attention:
+        return (lambda: AttentionSeq2seq(V, 16, 256, rng=numpy.random.default_rng(0))), xs, ts
+    return (lambda: Seq2seq(V, 16, 128, rng=numpy.random.default_rng(0))), xs, ts
+
+
+MODELS = {"rnnlm": ("Rnnlm (LSTM 100)", lambda: language_model(False)),
+          "better": ("BetterRnnlm (2 x LSTM 650)", lambda: language_model(True)),
+          "seq2seq": ("Seq2seq (N 128, H 128)", lambda: sequence_model(False)),
+          "attention": ("AttentionSeq2seq (N 128)", lambda: sequence_model(True))}
+
+
 def main(argv=None):
     p = parser("benchmarks.speed_paths", __doc__, dry_run=False)
     p.add_argument("--rounds", type=positive_int, default=5, help="alternating rounds (the median is reported)")
     p.add_argument("--steps", type=positive_int, default=5, help="training steps timed per round and form")
     p.add_argument("--form", choices=sorted(FORMS), default="buffered-lstm",
                    help="the form timed against the library's")
+    p.add_argument("--models", nargs="+", choices=sorted(MODELS), default=["rnnlm", "better"],
+                   help="the models whose training steps are timed")
     args = p.parse_args(argv)
-    corpus, word_to_id, _ = ptb.load_data("train")
-    V = len(word_to_id)
-    xs, ts = np.asarray(corpus[:700].reshape(20, 35)), np.asarray(corpus[1:701].reshape(20, 35))
-    models = {"Rnnlm (LSTM 100)": lambda: Rnnlm(V, 100, 100, rng=numpy.random.default_rng(0)),
-              "BetterRnnlm (2 x LSTM 650)": lambda: BetterRnnlm(V, 650, 650, rng=numpy.random.default_rng(0))}
+    models = {MODELS[name][0]: MODELS[name][1]() for name in args.models}
     arms = {"library": library_form, args.form: FORMS[args.form]}
-    print("%-28s %12s %16s %8s %10s" % ("model (batch 20, T 35)", "library ms", args.form + " ms", "ratio",
+    print("%-28s %12s %16s %8s %10s" % ("model", "library ms", args.form + " ms", "ratio",
                                          "identical"))
-    for name, make in models.items():
+    for name, (make, xs, ts) in models.items():
         same = identical(make, xs, ts, arms[args.form])
         built = {arm: make() for arm in arms}
         times = {arm: [] for arm in arms}

@@ -164,8 +164,12 @@ class LSTM:
     @staticmethod
     def step(a_x, h_prev, c_prev, Wh):
         """a_x (N, 4H) = x_t Wx + b -> (h_t, c_t, cache for step_backward)."""
-        H = h_prev.shape[1]
-        a = a_x + h_prev @ Wh
+        return LSTM.cell(a_x + h_prev @ Wh, c_prev)
+
+    @staticmethod
+    def cell(a, c_prev):
+        """a (N, 4H) = x_t Wx + h_{t-1} Wh + b -> (h_t, c_t, cache for cell_backward)."""
+        H = c_prev.shape[1]
         f = sigmoid(a[:, :H])               # forget gate
         g = np.tanh(a[:, H:2 * H])          # candidate memory
         i = sigmoid(a[:, 2 * H:3 * H])      # input gate
@@ -177,7 +181,13 @@ class LSTM:
 
     @staticmethod
     def step_backward(dh_next, dc_next, cache, WhT):
-        """-> (da, dh_prev, dc_prev), da (N, 4H) the gradient of a = a_x + h_{t-1} Wh.
+        """-> (da, dh_prev, dc_prev), da (N, 4H) the gradient of a = a_x + h_{t-1} Wh."""
+        da, dc_prev = LSTM.cell_backward(dh_next, dc_next, cache)
+        return da, da @ WhT, dc_prev
+
+    @staticmethod
+    def cell_backward(dh_next, dc_next, cache):
+        """-> (da, dc_prev), da (N, 4H) the gradient of the gate inputs a.
 
         ds is the whole gradient reaching c_t: through h_t, and from step t + 1.
         """
@@ -188,9 +198,8 @@ class LSTM:
         da_i = ds * g * i * (1 - i)
         da_o = dh_next * tanh_c * o * (1 - o)
         da = np.concatenate((da_f, da_g, da_i, da_o), axis=1)
-        dh_prev = da @ WhT
         dc_prev = ds * f
-        return da, dh_prev, dc_prev
+        return da, dc_prev
 
     def forward(self, x, h_prev, c_prev):
         Wx, Wh, b = self.params
@@ -385,9 +394,12 @@ class TimeRecurrent:
                              % (type(self).__name__, tuple(state.shape), N, H))
         return state
 
-    def forward(self, xs):
+    def _check_input(self, xs):
         check_float(xs, "xs")
         check_shape(xs, (None, None, self.params[0].shape[0]), "(N, T, D)", "xs")
+
+    def forward(self, xs):
+        self._check_input(xs)
         Wx, b = self.params[0], self.params[2]
         N, T, D = xs.shape
         xs_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))           # time-major (T, N, D)
@@ -469,6 +481,15 @@ class TimeLSTM(TimeRecurrent):
 
     n_gates = 4
     has_cell = True
+    stacked_path = True     # False: always the reference form (benchmarks.speed_paths times the difference)
+
+    def forward(self, xs):
+        D, H = self.params[0].shape[0], self.hidden_size
+        self.stacked = self.stacked_path and 4 * D <= H
+        return self._stacked_forward(xs) if self.stacked else super().forward(xs)
+
+    def backward(self, dhs, dc_last=None):
+        return self._stacked_backward(dhs, dc_last) if self.stacked else super().backward(dhs, dc_last)
 
     def _steps_forward(self, X, h, c, hs):
         Wh = self.params[1]
@@ -479,6 +500,63 @@ class TimeLSTM(TimeRecurrent):
             caches.append(cache)
         self.c = c
         return caches
+
+    def _stacked_forward(self, xs):
+        """Speed path (``stacked``) for a small input (4 D <= H: the 16-wide embeddings of ch07 and ch08):
+
+            a = [x_t, h_{t-1}] [Wx; Wh] + b           one (N, D + H) (D + H, 4H) product per step
+
+        instead of X = xs Wx + b for all steps and then X[t] + h_{t-1} Wh, which writes and reads
+        the whole (T, N, 4H) X (15 MB for the attention model's encoder) for a product of width D.
+        The same equations (``LSTM.cell``); backward takes dx_t and dh_{t-1} from one product per
+        step and dWx, dWh from one product over all steps. Equal to the reference form to rounding
+        (tests/test_time_layers.py); without it a training step takes 1.07x as long for the attention
+        model and 1.18x for ch07's Seq2seq (``python -m benchmarks.speed_paths --form unstacked-lstm
+        --models seq2seq attention``).
+        """
+        self._check_input(xs)
+        Wx, Wh, b = self.params
+        N, T, D = xs.shape
+        H = self.hidden_size
+        W = np.concatenate((Wx, Wh))                                    # (D + H, 4H)
+        xh = np.empty((T, N, D + H), dtype=xs.dtype)                    # [x_t, h_{t-1}], time-major
+        xh[:, :, :D] = xs.transpose(1, 0, 2)
+        xh[0, :, D:] = self._initial(self.h, N, xs.dtype)
+        c = self._initial(self.c, N, xs.dtype)
+        hs = np.empty((T, N, H), dtype=xs.dtype)
+        caches = []
+        for t in range(T):
+            a = xh[t] @ W
+            a += b
+            hs[t], c, cache = LSTM.cell(a, c)
+            if t + 1 < T:
+                xh[t + 1, :, D:] = hs[t]
+            caches.append(cache)
+        self.h, self.c = hs[-1], c
+        self.step_caches, self.cache = caches, (xh, W, hs)
+        return hs.transpose(1, 0, 2)
+
+    def _stacked_backward(self, dhs, dc_last):
+        xh, W, hs = self.cache
+        T, N, H = hs.shape
+        D = xh.shape[2] - H
+        WT = np.ascontiguousarray(W.T)                                  # (4H, D + H)
+        dhs_tm = dhs.transpose(1, 0, 2)
+        dA = np.empty((T, N, 4 * H), dtype=dhs.dtype)
+        dxs = np.empty((T, N, D), dtype=dhs.dtype)
+        dh = 0
+        dc = 0 if dc_last is None else dc_last
+        for t in reversed(range(T)):
+            dA[t], dc = LSTM.cell_backward(dhs_tm[t] + dh, dc, self.step_caches[t])
+            dxh = dA[t] @ WT                                            # [dx_t, dh_{t-1}]
+            dxs[t], dh = dxh[:, :D], dxh[:, D:]
+        self.dh, self.dc = dh, dc
+        dA_flat = dA.reshape(T * N, 4 * H)
+        dW = xh.reshape(T * N, D + H).T @ dA_flat                       # [dWx; dWh]
+        self.grads[0][...] = dW[:D]
+        self.grads[1][...] = dW[D:]
+        column_sums(dA_flat, out=self.grads[2])
+        return dxs.transpose(1, 0, 2)
 
     def _steps_backward(self, dhs, dc_last):
         WhT = self._hidden_weights_transposed()

@@ -27,7 +27,8 @@ def rng():
     return numpy.random.default_rng(0)
 
 
-SHAPES = [(1, 1, 1, 1), (2, 3, 4, 5), (3, 1, 2, 1), (1, 4, 1, 3)]     # N, T, D, H: sizes of 1 included
+# N, T, D, H: sizes of 1 included; (2, 3, 2, 8) has 4 D <= H, where TimeLSTM takes its stacked path
+SHAPES = [(1, 1, 1, 1), (2, 3, 4, 5), (3, 1, 2, 1), (1, 4, 1, 3), (2, 3, 2, 8)]
 
 
 @pytest.fixture(params=SHAPES, ids=lambda s: "N%d-T%d-D%d-H%d" % s)

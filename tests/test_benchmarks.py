@@ -123,6 +123,27 @@ def test_speed_path_forms_change_what_they_say_and_undo_it():
     with FORMS["one-thread-rows"](model):
         assert common.time_layers.for_row_blocks is not for_row_blocks
     assert common.time_layers.for_row_blocks is for_row_blocks
+    from ch08.attention_seq2seq import AttentionSeq2seq
+    seq = AttentionSeq2seq(13, 4, 16, rng=numpy.random.default_rng(1))               # 4 D <= H: stacked
+    question, answer = numpy.random.default_rng(0).integers(0, 13, (2, 5)), numpy.random.default_rng(1).integers(0, 13, (2, 4))
+    with FORMS["unstacked-lstm"](seq):
+        seq.forward(question, answer)
+        assert seq.encoder.lstm.stacked is False
+    seq.forward(question, answer)
+    assert seq.encoder.lstm.stacked is True and seq.decoder.lstm.stacked is True
+
+
+def test_the_unstacked_form_computes_the_attention_models_step():
+    import numpy
+    from benchmarks.speed_paths import FORMS, step_outputs
+    from ch08.attention_seq2seq import AttentionSeq2seq
+    rng = numpy.random.default_rng(0)
+    xs, ts = rng.integers(0, 13, (6, 7)), rng.integers(0, 13, (6, 5))
+    make = lambda: AttentionSeq2seq(13, 4, 16, rng=numpy.random.default_rng(1), dtype="d")      # noqa: E731
+    library, other = step_outputs(make, xs, ts), step_outputs(make, xs, ts, FORMS["unstacked-lstm"])
+    assert abs(float(library[0]) - numpy.log(13)) < 0.2
+    for a, b in zip(library, other):
+        numpy.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-13)
 
 
 def test_rnnlm_benchmark_step_trains_the_model():

@@ -5,7 +5,9 @@ import pytest
 from ch07.peeky_seq2seq import PeekySeq2seq
 from ch07.seq2seq import Seq2seq
 from ch08.attention_seq2seq import AttentionSeq2seq
+from common.checkpoint import walk
 from common.gradcheck import check_model
+from common.time_layers import TimeLSTM
 from common.util import seq2seq_accuracy
 from tests.helpers import ids, randn
 
@@ -14,12 +16,16 @@ N, T, H = 3, 5, 4
 
 @pytest.mark.parametrize("cls,kwargs", [(Seq2seq, {}), (PeekySeq2seq, {}), (AttentionSeq2seq, {}),
                                         (AttentionSeq2seq, {"bidirectional": True})])
-def test_whole_model_gradient(rng, cls, kwargs):
-    model = cls(9, 4, 6, rng=rng, dtype="d", **kwargs)
+@pytest.mark.parametrize("D, H", [(4, 6), (2, 16)], ids=["reference-lstm", "stacked-lstm"])
+def test_whole_model_gradient(rng, cls, kwargs, D, H):
+    """At D 2, H 16 (4 D <= H) the encoders' TimeLSTMs take their stacked path (ch07, ch08's sizes 16 and 128-256)."""
+    model = cls(9, D, H, rng=rng, dtype="d", **kwargs)
     for p in model.params:
         p[...] = randn(rng, *p.shape, scale=0.5)
     errors = check_model(model, [ids(rng, 9, N, 5), ids(rng, 9, N, 4)])
     assert max(errors.values()) < 1e-6, errors
+    stacked = [layer.stacked for _, layer in walk(model) if isinstance(layer, TimeLSTM)]
+    assert any(stacked) == (H >= 4 * D)
 
 
 def test_generate_is_greedy_and_batched(rng):

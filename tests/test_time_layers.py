@@ -49,6 +49,48 @@ def test_time_recurrent_gradient_reaches_the_initial_state(rng, cls, gates):
         assert relative_error(layer.dc, numerical_gradient(loss, c0)) < 1e-6
 
 
+def stacked_pair(rng, D=2, H=8, stateful=True):
+    """Two TimeLSTMs with the same weights (4 D <= H): one on its stacked path, one on the reference form."""
+    Wx, Wh, b = randn(rng, D, 4 * H, scale=0.5), randn(rng, H, 4 * H, scale=0.5), randn(rng, 4 * H, scale=0.1)
+    stacked = TimeLSTM(Wx.copy(), Wh.copy(), b.copy(), stateful=stateful)
+    reference = TimeLSTM(Wx.copy(), Wh.copy(), b.copy(), stateful=stateful)
+    reference.stacked_path = False
+    return stacked, reference
+
+
+def test_time_lstm_stacked_path_gradients(rng):
+    stacked, _ = stacked_pair(rng, stateful=False)
+    assert_gradients(stacked, [randn(rng, N, T, 2)])
+    assert stacked.stacked
+
+
+def test_time_lstm_stacked_path_equals_the_reference_form(rng):
+    """Two stateful calls in a row, from a given state, with a gradient arriving at the last cell state."""
+    stacked, reference = stacked_pair(rng)
+    h0, c0 = randn(rng, N, 8), randn(rng, N, 8)
+    for layer in (stacked, reference):
+        layer.set_state(h0, c0)
+    for call in range(2):
+        xs, dhs, dc_last = randn(rng, N, T, 2), randn(rng, N, T, 8), randn(rng, N, 8)
+        outs = [layer.forward(xs) for layer in (stacked, reference)]
+        dxs = [layer.backward(dhs, dc_last) for layer in (stacked, reference)]
+        assert stacked.stacked and not reference.stacked
+        numpy.testing.assert_allclose(outs[0], outs[1], rtol=1e-12, atol=1e-14)
+        numpy.testing.assert_allclose(dxs[0], dxs[1], rtol=1e-12, atol=1e-14)
+        for a, b in zip(stacked.grads, reference.grads):
+            numpy.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+        for name in ("h", "c", "dh", "dc"):
+            numpy.testing.assert_allclose(getattr(stacked, name), getattr(reference, name), rtol=1e-12, atol=1e-14)
+
+
+def test_time_lstm_takes_the_stacked_path_only_for_a_small_input(rng):
+    wide = TimeLSTM(randn(rng, 3, 32), randn(rng, 8, 32), randn(rng, 32))       # 4 D = 12 > H = 8
+    wide.forward(randn(rng, N, T, 3))
+    narrow, _ = stacked_pair(rng)
+    narrow.forward(randn(rng, N, T, 2))
+    assert not wide.stacked and narrow.stacked
+
+
 def test_rnn_cell(rng):
     cell = RNN(randn(rng, D, H), randn(rng, H, H, scale=0.5), randn(rng, H))
     assert_gradients(cell, [randn(rng, N, D), randn(rng, N, H)])
