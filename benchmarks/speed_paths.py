@@ -129,9 +129,9 @@ def buffered_lstm(model):
 
 
 @contextlib.contextmanager
-def plain_affine(model):
-    """The model's Affine layers never take their stacked path."""
-    layers = [layer for layer in model.layers if isinstance(layer, Affine)]
+def without_stacked_path(model, cls):
+    """The model's ``cls`` layers (Affine, TimeLSTM) never take their ``stacked`` speed path."""
+    layers = [layer for _, layer in walk(model) if isinstance(layer, cls)]
     for layer in layers:
         layer.stacked_path = False
     try:
@@ -139,6 +139,11 @@ def plain_affine(model):
     finally:
         for layer in layers:
             del layer.stacked_path
+
+
+def plain_affine(model):
+    """The model's Affine layers never take their stacked path."""
+    return without_stacked_path(model, Affine)
 
 
 def _one_call(fn, n_rows, n_cols, **_):
@@ -158,17 +163,9 @@ def one_thread_rows(model):
             module.for_row_blocks = common.parallel.for_row_blocks
 
 
-@contextlib.contextmanager
 def unstacked_lstm(model):
     """The model's TimeLSTM layers never take their stacked path."""
-    layers = [layer for _, layer in walk(model) if isinstance(layer, TimeLSTM)]
-    for layer in layers:
-        layer.stacked_path = False
-    try:
-        yield
-    finally:
-        for layer in layers:
-            del layer.stacked_path
+    return without_stacked_path(model, TimeLSTM)
 
 
 FORMS = {"buffered-lstm": buffered_lstm, "plain-affine": plain_affine, "one-thread-rows": one_thread_rows,
