@@ -32,6 +32,7 @@ import numpy
 from benchmarks.harness import median, median_ratio, report, round_ratios, round_robin
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
+from ch04.train import check_workers
 from common import text
 from common.batches import ShuffledBatches
 from common.cli import non_negative_float, non_negative_int, parser, positive_float, positive_int
@@ -47,12 +48,18 @@ TARGETS_PER_CALL = 200_000
 MODELS = {"cbow": CBOW, "skipgram": SkipGram}
 
 
-def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer="adam", lr=0.001, repeats=5,
-                    model="cbow", dynamic_window=False, contiguous=False):
-    """Targets/s of ``repeats`` consecutive runs of ``iters`` steps each (after a warm-up)."""
+def contexts_and_target(corpus, window, dynamic_window=False):
+    """The (N, 2 window) contexts and (N,) targets of ``corpus``; -1 outside word2vec's dynamic window."""
     contexts, target = text.create_contexts_target(corpus, window)
     if dynamic_window:
         contexts = text.dynamic_window(contexts, window, numpy.random.default_rng(0))
+    return contexts, target
+
+
+def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer="adam", lr=0.001, repeats=5,
+                    model="cbow", dynamic_window=False, contiguous=False):
+    """Targets/s of ``repeats`` consecutive runs of ``iters`` steps each (after a warm-up)."""
+    contexts, target = contexts_and_target(corpus, window, dynamic_window)
     model = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
     trainer = Trainer(model, OPTIMIZERS[optimizer](lr=lr), seed=0, verbose=False)
     n = iters * batch
@@ -72,9 +79,7 @@ def time_workers(corpus, vocab_size, batch, window, hidden, lr, workers, model="
     """Targets/s of one epoch over all of PTB's targets (what gensim's arm trains on), in batches of
     consecutive targets shared by ``workers`` Hogwild! processes (``common.hogwild``; SGD), the forks
     and joins included, after a warm-up epoch of 20 batches."""
-    contexts, target = text.create_contexts_target(corpus, window)
-    if dynamic_window:
-        contexts = text.dynamic_window(contexts, window, numpy.random.default_rng(0))
+    contexts, target = contexts_and_target(corpus, window, dynamic_window)
     net = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
     optimizer = OPTIMIZERS["sgd"](lr=lr)
     for data in ((contexts[:20 * batch], target[:20 * batch]), (contexts, target)):
@@ -99,7 +104,7 @@ def time_book(corpus, vocab_size, iters, batch, window, hidden, optimizer, lr):
     from benchmarks.book_word2vec import BookCBOW
 
     numpy.random.seed(0)
-    contexts, target = text.create_contexts_target(corpus, window)
+    contexts, target = contexts_and_target(corpus, window)
     check_enough(len(target), (iters + 1) * batch, "%d steps of batch %d" % (iters + 1, batch))
     model = BookCBOW(vocab_size, hidden, window, corpus)
     model.train_step(contexts[:batch], target[:batch], optimizer, lr)
@@ -182,8 +187,7 @@ def main(argv=None):
     p.add_argument("--arm", choices=["scratchnlp", "contiguous", "workers", "book", "gensim", "gensim-workers"],
                    help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
-    if args.workers > 1 and args.optimizer != "sgd":
-        p.error("--workers %d needs --optimizer sgd (Hogwild! workers share no optimizer state)" % args.workers)
+    check_workers(p, args)
     if args.iters is None:
         args.iters = max(1, TARGETS_PER_CALL // args.batch)
     if args.arm:

@@ -1,9 +1,11 @@
-"""Hogwild! training: several processes update one model's parameters in shared memory, without locks.
+"""Hogwild! training: several processes update one model's parameters in shared memory.
 
-word2vec's and gensim's worker threads train this way (Recht et al. 2011, "Hogwild!"): a batch
-touches few rows of the (V, H) tables, so two workers seldom write the same row at once, and
-when they do one of the two updates is partly lost, which SGD tolerates. Here the workers are
-processes forked from the training loop's own (Python threads would wait for each other's GIL):
+word2vec's and gensim's worker threads train this way (Recht et al. 2011, "Hogwild!"): each
+worker computes its batch's gradients from the weights as they are, without waiting for the
+others, and SGD tolerates the staleness, since a batch touches few rows of the (V, H) tables.
+Here the workers are processes forked from the training loop's own (Python threads would wait
+for each other's GIL), and their updates take one lock, so that two workers writing the same row
+at once never lose one of the two updates (the lock costs nothing measurable: docs/journal.md):
 
     iteration i of an epoch goes to worker i mod W; worker 0 is the training loop's process,
     workers 1 .. W-1 are forked at the start of the epoch (or of the resumed part of it) and
@@ -131,8 +133,9 @@ class HogwildTrainingLoop(TrainingLoop):
                              "use --optimizer sgd or --workers 1" % type(optimizer).__name__)
         self.workers, self.seed = int(workers), int(seed)
         self._running = []                          # (process, pipe) of the workers of this epoch
+        self._context = multiprocessing.get_context("fork")
         super().__init__(share_memory(model), optimizer, WorkerShare(batches, self.workers), **options)
-        self.stepper.optimizer = UpdateUnderLock(optimizer, multiprocessing.get_context("fork").Lock())
+        self.stepper.optimizer = UpdateUnderLock(optimizer, self._context.Lock())
 
     def _run_epoch(self):
         self._start_workers(self.epoch, self.iteration)
@@ -142,10 +145,9 @@ class HogwildTrainingLoop(TrainingLoop):
             self._stop_workers()                    # after an error: they must not write on
 
     def _start_workers(self, epoch, first):
-        context = multiprocessing.get_context("fork")
         for k in range(1, self.workers):
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=self._work, args=(epoch, k, first, send), daemon=True)
+            receive, send = self._context.Pipe(duplex=False)
+            process = self._context.Process(target=self._work, args=(epoch, k, first, send), daemon=True)
             process.start()
             send.close()
             self._running.append((process, receive))
@@ -209,7 +211,7 @@ class HogwildTrainingLoop(TrainingLoop):
                 raise WorkerFailed("Hogwild! worker %d of %d failed in epoch %d: %s"
                                    % (k, self.workers, epoch + 1, failure))
         W = self.workers
-        losses = dict(((j * W, loss) for j, loss in enumerate(self._epoch_losses)))
+        losses = {j * W: loss for j, loss in enumerate(self._epoch_losses)}
         for done, problem, _ in results:
             losses.update(done)
             if problem is not None:
@@ -223,7 +225,6 @@ class HogwildTrainingLoop(TrainingLoop):
 
     def _finish_epoch(self, e, n, value, valid_seconds):
         super()._finish_epoch(e, len(self._epoch_losses), value, valid_seconds)
-
 
 
 def samplers(model):
