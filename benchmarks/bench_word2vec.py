@@ -32,7 +32,7 @@ import numpy
 from benchmarks.harness import median, median_ratio, report, round_ratios, round_robin
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
-from ch04.train import check_workers
+from ch04.train import check_workers, model_options
 from common import text
 from common.batches import ShuffledBatches
 from common.cli import non_negative_float, non_negative_int, parser, positive_float, positive_int
@@ -57,10 +57,11 @@ def contexts_and_target(corpus, window, dynamic_window=False):
 
 
 def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer="adam", lr=0.001, repeats=5,
-                    model="cbow", dynamic_window=False, contiguous=False):
+                    model="cbow", dynamic_window=False, contiguous=False, options=None):
     """Targets/s of ``repeats`` consecutive runs of ``iters`` steps each (after a warm-up)."""
     contexts, target = contexts_and_target(corpus, window, dynamic_window)
-    model = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
+    model = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0,
+                          **(options or {}))
     trainer = Trainer(model, OPTIMIZERS[optimizer](lr=lr), seed=0, verbose=False)
     n = iters * batch
     check_enough(len(target), repeats * n, "%d x %d steps of batch %d" % (repeats, iters, batch))
@@ -75,12 +76,14 @@ def time_scratchnlp(corpus, vocab_size, iters, batch, window, hidden, optimizer=
     return rates
 
 
-def time_workers(corpus, vocab_size, batch, window, hidden, lr, workers, model="cbow", dynamic_window=False):
+def time_workers(corpus, vocab_size, batch, window, hidden, lr, workers, model="cbow", dynamic_window=False,
+                 options=None):
     """Targets/s of one epoch over all of PTB's targets (what gensim's arm trains on), in batches of
     consecutive targets shared by ``workers`` Hogwild! processes (``common.hogwild``; SGD), the forks
     and joins included, after a warm-up epoch of 20 batches."""
     contexts, target = contexts_and_target(corpus, window, dynamic_window)
-    net = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0)
+    net = MODELS[model](vocab_size, hidden, window, corpus, rng=numpy.random.default_rng(0), seed=0,
+                        **(options or {}))
     optimizer = OPTIMIZERS["sgd"](lr=lr)
     for data in ((contexts[:20 * batch], target[:20 * batch]), (contexts, target)):
         loop = HogwildTrainingLoop(net, optimizer, ShuffledBatches(data, batch, seed=0, contiguous=True),
@@ -144,14 +147,15 @@ def child(args):
     """One arm in this process: report its throughput as ms per 1000 targets (or words) and targets/s."""
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     lr = args.lr or default_lr(args)
+    options = {"shared_negatives": True} if args.shared_negatives else {}
     if args.arm in ("scratchnlp", "contiguous"):
         rate = statistics.median(time_scratchnlp(corpus, len(word_to_id), args.iters, args.batch, args.window,
                                                  args.hidden, args.optimizer, lr, repeats=1, model=args.model,
                                                  dynamic_window=args.dynamic_window,
-                                                 contiguous=args.arm == "contiguous"))
+                                                 contiguous=args.arm == "contiguous", options=options))
     elif args.arm == "workers":
         rate = time_workers(corpus, len(word_to_id), args.batch, args.window, args.hidden, lr,
-                            args.workers, model=args.model, dynamic_window=args.dynamic_window)
+                            args.workers, model=args.model, dynamic_window=args.dynamic_window, options=options)
     elif args.arm == "book":
         rate = time_book(corpus, len(word_to_id), args.book_iters, args.batch, args.window, args.hidden,
                          args.optimizer, lr)
@@ -166,6 +170,9 @@ def main(argv=None):
     p.add_argument("--model", choices=sorted(MODELS), default="cbow", help="word2vec model")
     p.add_argument("--dynamic-window", action="store_true",
                    help="word2vec's (and gensim's) random 1..window reach per target")
+    p.add_argument("--shared-negatives", action="store_true",
+                   help="skip-gram only: ours shares each target's negatives among its pairs (ch04.train "
+                        "--shared-negatives); gensim keeps its negatives per pair")
     p.add_argument("--rounds", type=positive_int, default=3, help="round-robin rounds")
     p.add_argument("--gap", type=non_negative_float, default=1.0, help="idle seconds before every call")
     p.add_argument("--iters", type=positive_int, default=None,
@@ -188,6 +195,7 @@ def main(argv=None):
                    help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
     check_workers(p, args)
+    model_options(p, args)
     if args.iters is None:
         args.iters = max(1, TARGETS_PER_CALL // args.batch)
     if args.arm:
@@ -195,6 +203,7 @@ def main(argv=None):
     shared = ["--iters", str(args.iters), "--batch", str(args.batch), "--book-iters", str(args.book_iters),
               "--window", str(args.window), "--hidden", str(args.hidden), "--optimizer", args.optimizer,
               "--model", args.model, "--workers", str(args.workers)] + (["--dynamic-window"] if args.dynamic_window else [])
+    shared += ["--shared-negatives"] if args.shared_negatives else []
     if args.lr:
         shared += ["--lr", str(args.lr)]
     ours_arms = {"shuffled": ["scratchnlp"], "contiguous": ["contiguous"], "both": ["scratchnlp", "contiguous"]}
@@ -207,8 +216,9 @@ def main(argv=None):
         if args.workers > 1:
             arms["gensim-workers"] = ("benchmarks.bench_word2vec", ["--arm", "gensim-workers"] + shared)
     res = round_robin(arms, args.rounds, args.gap)
-    print("%s%s, window %d, H %d, 5 negatives, batch %d, %s; each arm in its own process, %d rounds"
-          % (args.model, " (dynamic window)" if args.dynamic_window else "", args.window, args.hidden, args.batch, args.optimizer, args.rounds))
+    print("%s%s%s, window %d, H %d, 5 negatives, batch %d, %s; each arm in its own process, %d rounds"
+          % (args.model, " (dynamic window)" if args.dynamic_window else "",
+             " (ours: negatives shared by a target's pairs)" if args.shared_negatives else "", args.window, args.hidden, args.batch, args.optimizer, args.rounds))
     labels = {"scratchnlp": "scratchnlp", "contiguous": "scratchnlp, contiguous batches",
               "workers": "scratchnlp, contiguous batches, %d Hogwild! processes" % args.workers}
     for arm in our_arms:

@@ -44,6 +44,9 @@ def build_parser():
     p.add_argument("--workers", type=positive_int, default=1,
                    help="processes sharing the epoch's batches, Hogwild! style as gensim's workers (SGD only; "
                         "with more than 1 a run is no longer repeatable to the last digit)")
+    p.add_argument("--shared-negatives", action="store_true",
+                   help="skip-gram only: the pairs of one target share its --negatives draws (HogBatch, "
+                        "arXiv:1604.04661): fewer rows gathered per step; see docs/RESULTS.md for its speed and accuracy")
     p.add_argument("--limit-tokens", type=positive_int, default=None,
                    help="train on the first N ids only (quick runs; default: all)")
     return p
@@ -66,13 +69,23 @@ def check_workers(p, args):
                 "the state of %s" % (args.workers, args.optimizer))
 
 
+def model_options(p, args):
+    """SkipGram's ``shared_negatives`` from the command line; refused for CBOW (one positive per row)."""
+    if not getattr(args, "shared_negatives", False):
+        return {}
+    if args.model != "skipgram":
+        p.error("--shared-negatives is for --model skipgram (a CBOW row has one positive, nothing to share)")
+    return {"shared_negatives": True}
+
+
 def main(argv=None):
     p = build_parser()
     first = p.parse_args(argv)
     if not first.resume:
         check_workers(p, first)
+        model_options(p, first)
     args, run = start_training(p, argv)
-    if first.resume:                              # the optimizer is the resumed run's
+    if first.resume:                              # the optimizer and the model are the resumed run's
         check_workers(p, args)
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     limit = DRY_RUN_TOKENS if args.dry_run else args.limit_tokens
@@ -89,7 +102,8 @@ def main(argv=None):
         return to_gpu(contexts), to_gpu(target)
 
     model = MODELS[args.model](len(word_to_id), args.hidden_size, args.window_size, corpus,
-                               sample_size=args.negatives, rng=numpy.random.default_rng(args.seed), seed=args.seed)
+                               sample_size=args.negatives, rng=numpy.random.default_rng(args.seed), seed=args.seed,
+                               **model_options(p, args))
     schedule = (lambda epoch, lr0: lr0 * max(1e-4, 1 - epoch / args.epochs)) if args.linear_decay else None
     per_epoch = args.subsample or args.dynamic_window
     batches = ShuffledBatches(epoch_data if per_epoch else epoch_data(0), args.batch_size, args.seed,

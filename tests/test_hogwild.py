@@ -215,3 +215,18 @@ def test_the_word2vec_script_trains_with_two_workers(tmp_path, capsys):
     with pytest.raises(SystemExit):
         train.main(["--workers", "2", "--dry-run"])              # Adam, the default optimizer
     assert "--workers 2 needs --optimizer sgd" in capsys.readouterr().err
+
+
+@needs_ptb
+def test_skip_gram_with_shared_negatives_trains_with_two_workers(tmp_path, capsys):
+    from ch04 import train
+    from common.checkpoint import load_model
+    out = tmp_path / "sg"
+    report = train.main(["--model", "skipgram", "--shared-negatives", "--dynamic-window", "--epochs", "1",
+                         "--limit-tokens", "3000", "--hidden-size", "8", "--optimizer", "sgd", "--lr", "1",
+                         "--workers", "2", "--out-dir", str(out)])
+    assert report["total"][1] == 4716
+    assert load_model(str(out / "last.npz")).shared_negatives is True
+    with pytest.raises(SystemExit):
+        train.main(["--shared-negatives", "--dry-run"])          # CBOW, the default model
+    assert "--shared-negatives is for --model skipgram" in capsys.readouterr().err

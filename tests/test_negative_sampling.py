@@ -30,8 +30,13 @@ def test_negative_sampling_loss_gradient(rng):
 
 def test_negative_sampling_loss_rejects_targets_that_do_not_match_h(rng):
     layer = NegativeSamplingLoss(randn(rng, 12, 4), ids(rng, 12, 300), sample_size=3, seed=0)
-    with pytest.raises(ValueError, match=r"target must be \(N,\) = \(5,\), got \(5, 2\)"):
+    with pytest.raises(ValueError, match=r"h must be \(N, H\) or \(N, C, H\) and target \(N,\), got h \(5, 4\) "
+                                         r"and target \(5, 2\)"):
         layer.forward(randn(rng, 5, 4), ids(rng, 12, 5, 2))
+    with pytest.raises(ValueError, match=r"got h \(5, 3, 4\) and target \(4,\)"):
+        layer.forward(randn(rng, 5, 3, 4), ids(rng, 12, 4))
+    with pytest.raises(ValueError, match=r"present must be \(N, C\) = \(5, 3\), got \(5, 2\)"):
+        layer.forward(randn(rng, 5, 3, 4), ids(rng, 12, 5), numpy.ones((5, 2), bool))
 
 
 def test_sampler_distribution_matches_power_075():
@@ -130,3 +135,68 @@ def test_negative_sampling_loss_with_known_negatives(rng):
         for k in range(K):
             ref -= math.log(sigmoid(-(W[negatives[n, k]] @ h[n])))
     assert layer.forward(h, target) == pytest.approx(ref / N, rel=1e-12)
+
+
+@pytest.mark.parametrize("present", [None, numpy.array([[1, 0, 1], [1, 1, 1], [0, 0, 1], [0, 0, 0], [1, 1, 0]], bool)])
+def test_negative_sampling_loss_gradient_with_several_vectors_per_target(rng, present):
+    """h (N, C, H): C vectors share their row's target and K negatives; missing ones (present 0) add nothing."""
+    layer = NegativeSamplingLoss(randn(rng, 12, 4), ids(rng, 12, 300), sample_size=3, seed=0)
+    freeze_sampler(layer.sampler)
+    h, target = randn(rng, 5, 3, 4), numpy.array([1, 1, 7, 2, 11])
+    inputs = [h, target] if present is None else [h, target, present]
+    assert_gradients(layer, inputs, grad_inputs=[True] + [False] * (len(inputs) - 1))
+    if present is not None:
+        layer.forward(h, target, present)
+        dh = layer.backward()
+        assert not dh[~present].any()
+
+
+def test_several_vectors_per_target_with_known_negatives(rng):
+    """The loss by hand: every present vector against its row's target and the row's K negatives; with
+    C = 1 it is the (N, H) form's loss."""
+    V, H, K = 8, 3, 2
+    W = rng.standard_normal((V, H))
+    layer = NegativeSamplingLoss(W, numpy.arange(V).repeat(3), sample_size=K, seed=0)
+    negatives = numpy.array([[3, 4], [5, 6], [7, 0]])
+    layer.sampler.get_negative_sample = lambda target: negatives
+    h, target = rng.standard_normal((3, 4, H)), numpy.array([0, 1, 2])
+    present = numpy.array([[1, 1, 0, 1], [0, 0, 1, 0], [1, 1, 1, 1]], bool)
+    ref = 0.0
+    for n in range(3):
+        for c in numpy.flatnonzero(present[n]):
+            ref -= math.log(sigmoid(W[target[n]] @ h[n, c]))
+            for k in range(K):
+                ref -= math.log(sigmoid(-(W[negatives[n, k]] @ h[n, c])))
+    assert layer.forward(h, target, present) == pytest.approx(ref / 3, rel=1e-12)
+    assert layer.forward(h[:, :1], target) == pytest.approx(layer.forward(h[:, 0], target), rel=1e-14)
+
+
+@pytest.mark.parametrize("form", ["one vector per target", "several vectors per target"])
+def test_negative_sampling_loss_matches_pytorch(rng, form):
+    """Loss and the gradients of h and W against PyTorch's autograd of -logsigmoid, known negatives."""
+    torch = pytest.importorskip("torch")
+    V, H, N, C, K = 9, 4, 5, 3, 3
+    W = rng.standard_normal((V, H))
+    layer = NegativeSamplingLoss(W, numpy.arange(V).repeat(3), sample_size=K, seed=0)
+    negatives = rng.integers(0, V, (N, K))
+    layer.sampler.get_negative_sample = lambda target: negatives
+    target = numpy.array([0, 4, 4, 8, 2])
+    several = form == "several vectors per target"
+    h = rng.standard_normal((N, C, H) if several else (N, H))
+    present = rng.random((N, C)) < 0.7 if several else None
+    loss = layer.forward(h, target, present) if several else layer.forward(h, target)
+    dh = layer.backward()
+    th, tW = torch.tensor(h, requires_grad=True), torch.tensor(W, requires_grad=True)
+    rows = tW[torch.from_numpy(numpy.concatenate([target[:, None], negatives], axis=1))]      # (N, 1 + K, H)
+    vectors = th if several else th[:, None, :]                                              # (N, C, H)
+    scores = torch.einsum("nch,nmh->ncm", vectors, rows)
+    labels = torch.ones_like(scores)
+    labels[..., 1:] = -1
+    per_vector = -torch.nn.functional.logsigmoid(labels * scores).sum(dim=2)                 # (N, C)
+    if several:
+        per_vector = per_vector * torch.from_numpy(present)
+    expected = per_vector.sum() / N
+    expected.backward()
+    assert loss == pytest.approx(expected.item(), rel=1e-12)
+    numpy.testing.assert_allclose(dh, th.grad.numpy(), rtol=1e-10, atol=1e-14)
+    numpy.testing.assert_allclose(layer.grads[0].to_dense(), tW.grad.numpy(), rtol=1e-10, atol=1e-14)

@@ -14,11 +14,11 @@ from common.trainer import Trainer
 from tests.helpers import freeze_sampler, ids, randn
 
 
-@pytest.mark.parametrize("cls", [CBOW, SkipGram])
-def test_whole_model_gradient(rng, cls):
+@pytest.mark.parametrize("cls, options", [(CBOW, {}), (SkipGram, {}), (SkipGram, {"shared_negatives": True})])
+def test_whole_model_gradient(rng, cls, options):
     corpus = ids(rng, 15, 200)
     contexts, target = create_contexts_target(corpus, 2)
-    model = cls(15, 5, 2, corpus, sample_size=3, rng=rng, seed=1, dtype="d")
+    model = cls(15, 5, 2, corpus, sample_size=3, rng=rng, seed=1, dtype="d", **options)
     for p in model.params:
         p[...] = randn(rng, *p.shape)
     freeze_sampler(model.ns_loss.sampler)
@@ -130,10 +130,45 @@ def test_empty_context_slots_add_nothing(rng):
     assert max(check_model(model, [contexts, target]).values()) < 1e-6
 
 
-def test_skip_gram_rejects_a_batch_without_pairs(rng):
+@pytest.mark.parametrize("shared", [False, True])
+def test_skip_gram_rejects_a_batch_without_pairs(rng, shared):
     contexts = numpy.full((2, 2), -1)
+    model = skip_gram_with_known_negatives(rng, contexts)
+    model.shared_negatives = shared
     with pytest.raises(ValueError, match="no \\(target, context\\) pair"):
-        skip_gram_with_known_negatives(rng, contexts).forward(contexts, numpy.array([1, 2]))
+        model.forward(contexts, numpy.array([1, 2]))
+
+
+def test_shared_negatives_score_each_context_against_the_target(rng):
+    """SkipGram(shared_negatives=True): every present context's W_in row against W_out[target] and the row's
+    K negatives, by hand; the gradients by hand for a context named twice and for the rows left alone."""
+    contexts, target = numpy.array([[1, -1, 4, 4], [2, 3, 9, 0], [-1, -1, 5, -1]]), numpy.array([6, 7, 8])
+    negatives = numpy.array([[10, 11], [0, 11], [10, 1]])
+    model = skip_gram_with_known_negatives(rng, contexts)
+    model.shared_negatives = True
+    model.ns_loss.sampler.get_negative_sample = lambda t: negatives
+    W_in, W_out = model.params
+    log_sig = lambda x: -numpy.log1p(numpy.exp(-x))
+    expected = 0.0
+    for n in range(3):
+        for c in contexts[n][contexts[n] >= 0]:
+            expected -= log_sig(W_out[target[n]] @ W_in[c]) + log_sig(-(W_out[negatives[n]] @ W_in[c])).sum()
+    assert model.forward(contexts, target) == pytest.approx(expected / 3, rel=1e-12)
+    model.backward()
+    dW_in, dW_out = (g.to_dense() for g in model.grads)
+    assert set(numpy.flatnonzero(numpy.abs(dW_in).sum(axis=1))) == {0, 1, 2, 3, 4, 5, 9}
+    assert set(numpy.flatnonzero(numpy.abs(dW_out).sum(axis=1))) == {0, 1, 6, 7, 8, 10, 11}
+    sig = lambda x: 1 / (1 + numpy.exp(-x))
+    d4 = (sig(W_out[6] @ W_in[4]) - 1) * W_out[6] + sum(sig(W_out[k] @ W_in[4]) * W_out[k] for k in (10, 11))
+    numpy.testing.assert_allclose(dW_in[4], 2 * d4 / 3, rtol=1e-12)      # 4 is named twice in row 0
+    assert max(check_model(model, [contexts, target]).values()) < 1e-6
+
+
+def test_shared_negatives_are_kept_in_a_checkpoint(rng, tmp_path):
+    from common.checkpoint import load_model
+    model = SkipGram(12, 4, 2, ids(rng, 12, 300), rng=rng, seed=0, shared_negatives=True)
+    path = model.save_params(str(tmp_path / "sg.npz"))
+    assert load_model(path).shared_negatives is True
 
 
 def test_bad_word_vector_files_give_one_clear_line(tmp_path):
