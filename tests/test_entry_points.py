@@ -134,8 +134,8 @@ def documented_commands():
 
 def test_every_option_the_readme_shows_exists(capsys):
     commands = documented_commands()
-    assert ("benchmarks.bench_word2vec", ["--model", "--optimizer", "--batch", "--dynamic-window",
-                                          "--batch-order"]) in commands          # a command over three lines
+    assert ("benchmarks.bench_word2vec", ["--model", "--optimizer", "--batch", "--dynamic-window", "--shared-negatives",
+                                          "--batch-order", "--workers"]) in commands          # a command over two lines
     unknown = []
     for module, options in commands:
         with pytest.raises(SystemExit):
