@@ -6,6 +6,7 @@ import pytest
 
 from benchmarks import bench_word2vec, gemm_floor
 from benchmarks.book_word2vec import BookCBOW
+from tests.conftest import needs_ptb
 
 
 def tiny_corpus():
@@ -84,6 +85,27 @@ def test_gemm_floor_lists_every_product_of_a_step():
     flops = sum(2 * m * k * n * count for _, m, k, n, count in products)
     # output layer: 3 products of 700 x 100 x 10,000; LSTM: 4 batched + 2 x 35 per-step products
     assert flops == 3 * 2 * 700 * 100 * 10000 + 4 * 2 * 700 * 100 * 400 + 2 * 35 * 2 * 20 * 100 * 400
+
+
+def test_gemm_floor_counts_the_end_to_end_jobs_products():
+    # an evaluation batch is forward only: scores, and per layer the input projection and T per-step products
+    products = gemm_floor.eval_products(H=100, layers=1)
+    assert [p[1:] for p in products] == [(350, 100, 10000, 1), (350, 100, 400, 1), (10, 100, 400, 35)]
+    # the attention model's weights give the shapes: LSTM [Wx; Wh] (D + H, 4H), output (2H, V)
+    from ch08.attention_seq2seq import AttentionSeq2seq
+    model = AttentionSeq2seq(59, 16, 256, rng=numpy.random.default_rng(0))
+    Wx, Wh, _ = model.encoder.lstm.params
+    lstm_W = (Wx.shape[0] + Wh.shape[0], Wh.shape[1])
+    affine_W = model.decoder.affine.params[0].shape
+    step = dict((label, (m, k, n, count)) for label, m, k, n, count in gemm_floor.attention_step_products())
+    assert step["LSTM [x, h] W, per step"] == (128,) + lstm_W + (39,)
+    assert step["output scores"] == (1280,) + affine_W + (1,)
+
+
+@needs_ptb
+def test_gemm_floor_knows_ptbs_sizes():
+    from dataset import ptb
+    assert {part: len(ptb.load_data(part)[0]) for part in gemm_floor.PTB_IDS} == gemm_floor.PTB_IDS
 
 
 @pytest.mark.parametrize("form", ["buffered-lstm", "plain-affine", "one-thread-rows"])
