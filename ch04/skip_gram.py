@@ -14,8 +14,8 @@ class SkipGram(Word2Vec):
 
         loss = sum over the P pairs of the negative-sampling loss / N
 
-    As in the book, the target's W_in row is scored against W_out[context] and K negatives
-    drawn for every pair. With ``shared_negatives`` the pairs are read the other way round, as
+    The book's form scores the target's W_in row against W_out[context] and K negatives drawn
+    for every pair. With ``shared_negatives`` the pairs are read the other way round, as
     word2vec's code and gensim do (each context's W_in row against W_out[target]), and the pairs
     of one target share its draw of K negatives (Ji et al.'s HogBatch, arXiv:1604.04661):
 
