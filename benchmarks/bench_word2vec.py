@@ -143,11 +143,11 @@ def default_lr(args):
     return 10.0 if args.model == "cbow" else 2.5
 
 
-def child(args):
-    """One arm in this process: report its throughput as ms per 1000 targets (or words) and targets/s."""
+def child(args, options):
+    """One arm in this process: report its throughput as ms per 1000 targets (or words) and targets/s;
+    ``options`` are our model's (``ch04.train.model_options``)."""
     corpus, word_to_id, id_to_word = ptb.load_data("train")
     lr = args.lr or default_lr(args)
-    options = {"shared_negatives": True} if args.shared_negatives else {}
     if args.arm in ("scratchnlp", "contiguous"):
         rate = statistics.median(time_scratchnlp(corpus, len(word_to_id), args.iters, args.batch, args.window,
                                                  args.hidden, args.optimizer, lr, repeats=1, model=args.model,
@@ -195,11 +195,11 @@ def main(argv=None):
                    help=argparse.SUPPRESS)   # child mode
     args = p.parse_args(argv)
     check_workers(p, args)
-    model_options(p, args)
+    options = model_options(p, args)
     if args.iters is None:
         args.iters = max(1, TARGETS_PER_CALL // args.batch)
     if args.arm:
-        return child(args)
+        return child(args, options)
     shared = ["--iters", str(args.iters), "--batch", str(args.batch), "--book-iters", str(args.book_iters),
               "--window", str(args.window), "--hidden", str(args.hidden), "--optimizer", args.optimizer,
               "--model", args.model, "--workers", str(args.workers)] + (["--dynamic-window"] if args.dynamic_window else [])

@@ -21,6 +21,8 @@ N, T, V = 20, 35, 10000
 EVAL_BATCH = 10                       # the book's eval_perplexity
 PTB_IDS = {"train": 929589, "valid": 73760, "test": 82430}
 END_TO_END_TRAIN_IDS = {"Rnnlm": PTB_IDS["train"], "BetterRnnlm": 100000}   # benchmarks.end_to_end's jobs
+DATES_TRAIN, DATES_TEST = 45000, 5000  # question-answer pairs of date.txt
+ATTENTION_BATCH, DECODE_BATCH = 128, 500   # ch08.train's batch; seq2seq_accuracy's decoding batch
 
 
 def step_products(H, layers, batch=N):
@@ -35,7 +37,7 @@ def step_products(H, layers, batch=N):
     return out
 
 
-def attention_step_products(batch=128, D=16, H=256, vocab=59, t_in=29, t_out=10):
+def attention_step_products(batch=ATTENTION_BATCH, D=16, H=256, vocab=59, t_in=29, t_out=10):
     """(label, M, K, N, count) of one training step of ch08's attention model on dates: two LSTMs on
     [x_t, h_{t-1}] (D + H wide) and the output layer on [context; state]; the attention's batched
     products (under 1% of the FLOPs) are left out, so the floor stays a floor."""
@@ -46,7 +48,7 @@ def attention_step_products(batch=128, D=16, H=256, vocab=59, t_in=29, t_out=10)
             ("output scores", R, 2 * H, vocab, 1), ("output dW", 2 * H, R, vocab, 1), ("output dx", R, vocab, 2 * H, 1)]
 
 
-def attention_eval_products(questions=5000, batch=500, D=16, H=256, vocab=59, t_in=29, t_out=10):
+def attention_eval_products(questions=DATES_TEST, batch=DECODE_BATCH, D=16, H=256, vocab=59, t_in=29, t_out=10):
     """The forward products of decoding the test questions greedily, ``batch`` at a time."""
     batches = -(-questions // batch)
     return [("LSTM [x, h] W, per step", batch, D + H, 4 * H, batches * (t_in + t_out)),
@@ -87,6 +89,14 @@ def time_product(m, k, n, repeats):
     return statistics.median(times)
 
 
+def print_step(name, total, flops, merged):
+    """One step's products: their sum, its rate, and each label's share."""
+    print("%s: matrix products of one step %.1f ms (%.1f GFLOP, %.0f GFLOP/s)"
+          % (name, total * 1e3, flops / 1e9, flops / total / 1e9))
+    for label, seconds in merged.items():
+        print("  %-24s %7.1f ms" % (label, seconds * 1e3))
+
+
 def main(argv=None):
     p = parser("benchmarks.gemm_floor", __doc__, dry_run=False)
     p.add_argument("--repeats", type=positive_int, default=7, help="timings of each product (their median is used)")
@@ -94,10 +104,7 @@ def main(argv=None):
     timed = {}
     for name, H, layers in (("Rnnlm", 100, 1), ("BetterRnnlm", 650, 2)):
         total, flops, merged = products_seconds(step_products(H, layers), args.repeats, timed)
-        print("%s (H %d): matrix products of one step %.1f ms (%.1f GFLOP, %.0f GFLOP/s)"
-              % (name, H, total * 1e3, flops / 1e9, flops / total / 1e9))
-        for label, seconds in merged.items():
-            print("  %-24s %7.1f ms" % (label, seconds * 1e3))
+        print_step("%s (H %d)" % (name, H), total, flops, merged)
         steps = (END_TO_END_TRAIN_IDS[name] - 1) // (N * T)
         batches = sum((PTB_IDS[part] - 1) // (EVAL_BATCH * T) for part in ("valid", "test"))
         evaluation, eval_flops, _ = products_seconds(eval_products(H, layers), args.repeats, timed)
@@ -106,14 +113,12 @@ def main(argv=None):
               % (steps, batches, EVAL_BATCH, T, steps * total + batches * evaluation, steps * total,
                  batches * evaluation, eval_flops / evaluation / 1e9))
     total, flops, merged = products_seconds(attention_step_products(), args.repeats, timed)
-    steps = 45000 // 128
+    steps = DATES_TRAIN // ATTENTION_BATCH
     evaluation, _, _ = products_seconds(attention_eval_products(), args.repeats, timed)
-    print("AttentionSeq2seq (dates, H 256, batch 128): matrix products of one step %.1f ms (%.1f GFLOP, %.0f GFLOP/s)"
-          % (total * 1e3, flops / 1e9, flops / total / 1e9))
-    for label, seconds in merged.items():
-        print("  %-24s %7.1f ms" % (label, seconds * 1e3))
-    print("  the end_to_end job (%d training steps, 5,000 test questions decoded 500 at a time): products alone "
-          "%.1f s (training %.1f s, evaluation %.1f s)" % (steps, steps * total + evaluation, steps * total, evaluation))
+    print_step("AttentionSeq2seq (dates, H 256, batch %d)" % ATTENTION_BATCH, total, flops, merged)
+    print("  the end_to_end job (%d training steps, %d test questions decoded %d at a time): products alone "
+          "%.1f s (training %.1f s, evaluation %.1f s)"
+          % (steps, DATES_TEST, DECODE_BATCH, steps * total + evaluation, steps * total, evaluation))
     scores = numpy.random.rand(N * T, V).astype(numpy.float32)
     start = time.perf_counter()
     numpy.exp(scores, out=scores)

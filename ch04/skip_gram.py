@@ -2,7 +2,6 @@
 from ch04.word2vec import Word2Vec
 from common.input_checks import check_ids
 from common.np import np
-from common.sparse import all_present
 
 
 class SkipGram(Word2Vec):
@@ -33,11 +32,12 @@ class SkipGram(Word2Vec):
 
     def forward(self, contexts, target):
         self.check_contexts(contexts)
-        if self.shared_negatives:
-            return self._shared_forward(contexts, target)
-        row, col = np.nonzero(contexts != -1)                  # the P pairs, row by row
-        if row.shape[0] == 0:
+        present = contexts != -1                                # (N, 2w)
+        if not bool(present.any()):
             raise ValueError("every context is -1: the batch holds no (target, context) pair")
+        if self.shared_negatives:
+            return self._shared_forward(contexts, target, present)
+        row, col = np.nonzero(present)                          # the P pairs, row by row
         h = self.in_layer.forward(target[row])                  # (P, H)
         self.pairs_per_row = row.shape[0] / contexts.shape[0]   # the loss layer averages over P, we over N
         return self.ns_loss.forward(h, contexts[row, col]) * self.pairs_per_row
@@ -48,12 +48,11 @@ class SkipGram(Word2Vec):
             return
         self.in_layer.backward(self.ns_loss.backward(dout * self.pairs_per_row))
 
-    def _shared_forward(self, contexts, target):
+    def _shared_forward(self, contexts, target, present):
         W_in = self.in_layer.params[0]
         check_ids(contexts, W_in.shape[0], "contexts", missing_ok=True)
-        present = None if all_present(contexts) else contexts != -1                 # (N, 2w)
-        if present is not None and not bool(present.any()):
-            raise ValueError("every context is -1: the batch holds no (target, context) pair")
+        if bool(present.all()):
+            present = None                                      # no mask to apply
         self.contexts = contexts
         h = W_in.take(contexts if present is None else np.maximum(contexts, 0), axis=0)   # (N, 2w, H)
         return self.ns_loss.forward(h, target, present)
