@@ -10,8 +10,12 @@ two give bit-identical losses and gradients. The forms:
   the Time softmax loss and Affine's bias) replaced by one call over all rows.
 - ``unstacked-lstm``: TimeLSTM without its ``stacked`` path for small inputs (4 D <= H), which only
   the seq2seq and attention models take: time it with ``--models seq2seq attention``.
+- ``max-softmax``: the Time softmax loss with every row shifted by its maximum, as the book writes it,
+  instead of only the rows whose plain sums are unsafe (``common.time_layers._exp_rows``). The two
+  round differently, so "identical" is False; tests/test_time_layers.py compares them.
 
-    python -m benchmarks.speed_paths --rounds 5 [--form buffered-lstm|plain-affine|one-thread-rows|unstacked-lstm]
+    python -m benchmarks.speed_paths --rounds 5 [--form buffered-lstm|plain-affine|one-thread-rows|unstacked-lstm|
+                                             max-softmax]
                                      [--models rnnlm better seq2seq attention]
 
 A ratio above 1 means the library's form is the faster. A speed path stays in the library only if
@@ -34,6 +38,7 @@ from common.np import np
 from common.optimizer import SGD
 from common.rng import seed
 from common.time_layers import TimeLSTM
+from common.time_layers import _exp_rows as _library_exp_rows
 from common.training_loop import Stepper
 from dataset import ptb
 
@@ -163,13 +168,36 @@ def one_thread_rows(model):
             module.for_row_blocks = common.parallel.for_row_blocks
 
 
+def _exp_rows_shifted_by_max(x, e, sums):
+    """``_exp_rows`` as the library ran it until commit d87fd14: each block's maximum, then its exp and sums."""
+    m = np.empty_like(sums)
+
+    def block(a, b):
+        x[a:b].max(axis=1, keepdims=True, out=m[a:b])
+        np.exp(np.subtract(x[a:b], m[a:b], out=e[a:b]), out=e[a:b])
+        e[a:b].sum(axis=1, keepdims=True, out=sums[a:b])
+
+    common.parallel.for_row_blocks(block, x.shape[0], x.shape[1])
+    return m
+
+
+@contextlib.contextmanager
+def max_softmax(model):
+    """The Time softmax loss takes every row's maximum (the book's form)."""
+    common.time_layers._exp_rows = _exp_rows_shifted_by_max
+    try:
+        yield
+    finally:
+        common.time_layers._exp_rows = _library_exp_rows
+
+
 def unstacked_lstm(model):
     """The model's TimeLSTM layers never take their stacked path."""
     return without_stacked_path(model, TimeLSTM)
 
 
 FORMS = {"buffered-lstm": buffered_lstm, "plain-affine": plain_affine, "one-thread-rows": one_thread_rows,
-         "unstacked-lstm": unstacked_lstm}
+         "unstacked-lstm": unstacked_lstm, "max-softmax": max_softmax}
 
 
 @contextlib.contextmanager

@@ -15,6 +15,8 @@ all T steps is one matrix product, and so are dWx, dWh and dxs in backward; only
 ``h @ Wh`` and the gate arithmetic stay inside the time loop. Internally the
 recurrent layers work time-major, (T, N, ...), so every per-step slice is contiguous.
 """
+import numpy
+
 from common.functions import column_sums, sigmoid
 from common.input_checks import check_float, check_ids, check_ndim, check_shape
 from common.layers import Affine, Dropout, Embedding, SigmoidWithLoss, collect_params
@@ -43,20 +45,44 @@ class TimeAffine(Affine):
         return super().backward(dout.reshape(N * T, H)).reshape(N, T, -1)
 
 
+def _exp_rows(x, e, sums):
+    """e = exp(x - m) and sums = sum_v e_v for scores x (R, V), into e (R, V) and sums (R, 1); returns m (R, 1).
+
+    m = 0 on every row whose sum lies in [2^-64, 2^64]: no exp overflowed, the terms that underflowed
+    are below 2^-60 of the sum, and backward's dout / (count * sum) stays a normal float. The other
+    rows are done again with m = their maximum.
+    """
+    def block(a, b):
+        with numpy.errstate(over="ignore", under="ignore"):
+            np.exp(x[a:b], out=e[a:b])
+            e[a:b].sum(axis=1, keepdims=True, out=sums[a:b])
+
+    for_row_blocks(block, x.shape[0], x.shape[1])
+    m = np.zeros_like(sums)
+    unsafe = np.flatnonzero(~((sums >= 2.0 ** -64) & (sums <= 2.0 ** 64)))
+    if unsafe.size:
+        m[unsafe] = x[unsafe].max(axis=1, keepdims=True)
+        e[unsafe] = np.exp(x[unsafe] - m[unsafe])
+        sums[unsafe] = e[unsafe].sum(axis=1, keepdims=True)
+    return m
+
+
 class TimeSoftmaxWithLoss:
     """Mean cross-entropy over all (N, T) positions whose label != ignore_label.
 
     xs: scores (N, T, V); ts: ids (N, T) or one-hot (N, T, V). With the rows x of xs (N*T, V):
 
-        m       = max_v x_v
+        m       = 0 where sum_v exp(x_v) is a safe float, else max_v x_v
         e       = exp(x - m)
         log Z   = m + log sum_v e_v
         loss    = -mean over kept positions of (x_t - log Z)
         dx      = (e / sum_v e_v - onehot(t)) * dout / count     (0 on ignored positions)
 
-    x_t - log Z stays finite even when probabilities underflow. Forward keeps e and its row sums;
-    backward normalises and scales in one pass over the same buffer. Speed only: the (N*T, V) passes
-    run in row blocks on all cores (``common.parallel``; 1 call on small arrays and on the GPU).
+    Any shift m gives the same softmax e / sum e; the book always takes m = max. Speed only: the max
+    costs a pass over the (N*T, V) scores, so it is taken only for the rows whose plain sums overflow
+    or come near underflow (``_exp_rows``), and x_t - log Z stays finite either way. Forward
+    keeps e and its row sums; backward normalises and scales in one pass over the same buffer. The
+    passes run in row blocks on all cores (``common.parallel``; 1 call on small arrays and on the GPU).
     """
 
     def __init__(self, ignore_label=-1):
@@ -77,16 +103,8 @@ class TimeSoftmaxWithLoss:
         scores = xs.reshape(N * T, V)
         exps = np.empty_like(scores)
         sums = np.empty((N * T, 1), dtype=scores.dtype)
-        log_z = np.empty(N * T, dtype=scores.dtype)
-
-        def rows(a, b):
-            x, e = scores[a:b], exps[a:b]
-            m = x.max(axis=1, keepdims=True)
-            np.exp(np.subtract(x, m, out=e), out=e)
-            e.sum(axis=1, keepdims=True, out=sums[a:b])
-            log_z[a:b] = (m + np.log(sums[a:b]))[:, 0]
-
-        for_row_blocks(rows, N * T, V)
+        m = _exp_rows(scores, exps, sums)
+        log_z = (m + np.log(sums))[:, 0]
         picked = (scores[np.arange(N * T), ts_flat] - log_z) * mask
         count = max(int(mask.sum()), 1)
         self.cache = (ts_flat, exps, sums, mask, count, (N, T, V))

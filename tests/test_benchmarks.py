@@ -108,7 +108,7 @@ def test_gemm_floor_knows_ptbs_sizes():
     assert {part: len(ptb.load_data(part)[0]) for part in gemm_floor.PTB_IDS} == gemm_floor.PTB_IDS
 
 
-@pytest.mark.parametrize("form", ["buffered-lstm", "plain-affine", "one-thread-rows"])
+@pytest.mark.parametrize("form", ["buffered-lstm", "plain-affine", "one-thread-rows", "max-softmax"])
 def test_every_speed_path_form_computes_the_same_step(form):
     """Each form the speed-path benchmark times against the library gives the library's loss and gradients."""
     import numpy
@@ -145,6 +145,11 @@ def test_speed_path_forms_change_what_they_say_and_undo_it():
     with FORMS["one-thread-rows"](model):
         assert common.time_layers.for_row_blocks is not for_row_blocks
     assert common.time_layers.for_row_blocks is for_row_blocks
+    library_exp_rows = common.time_layers._exp_rows
+    with FORMS["max-softmax"](model):
+        assert common.time_layers._exp_rows is not library_exp_rows
+        model.forward(xs, xs)
+    assert common.time_layers._exp_rows is library_exp_rows
     from ch08.attention_seq2seq import AttentionSeq2seq
     seq = AttentionSeq2seq(13, 4, 16, rng=numpy.random.default_rng(1))               # 4 D <= H: stacked
     question, answer = numpy.random.default_rng(0).integers(0, 13, (2, 5)), numpy.random.default_rng(1).integers(0, 13, (2, 4))

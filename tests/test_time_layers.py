@@ -3,6 +3,7 @@ them, bidirectional and contextual RNNs, the Time loss and pooling: gradient che
 time steps, forward values against step-by-step references written here, steps worked out by hand,
 and PyTorch's nn.LSTM / nn.GRU when installed."""
 import math
+import warnings
 
 import numpy
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from common.gradcheck import numerical_gradient, relative_error
 from common.time_layers import (GRU, LSTM, RNN, TimeAffine, TimeBidirectional, TimeBiLSTM, TimeDropout,
                                 TimeEmbedding, TimeGRU, TimeLSTM, TimeMaskedMean, TimeRNN, TimeRNNCF,
-                                TimeSelectLast, TimeSoftmaxWithLoss)
+                                TimeSelectLast, TimeSoftmaxWithLoss, _exp_rows)
 from tests.helpers import assert_gradients, close, ids, randn, sigmoid
 
 N, T, D, H, V = 3, 5, 4, 6, 7
@@ -153,6 +154,60 @@ def test_time_softmax_with_loss_is_finite_for_huge_scores(rng):
     ts = numpy.ones((N, T), dtype=numpy.int32)
     loss = TimeSoftmaxWithLoss().forward(xs, ts)
     assert numpy.isfinite(loss) and loss > 1e3
+
+
+def softmax_loss_reference(xs, ts):
+    """Loss and dx of the mean cross-entropy, written with the row maximum subtracted, in float64."""
+    x = xs.reshape(-1, xs.shape[-1]).astype(numpy.float64)
+    m = x.max(axis=1, keepdims=True)
+    log_p = x - m - numpy.log(numpy.exp(x - m).sum(axis=1, keepdims=True))
+    rows = numpy.arange(len(x))
+    loss = -numpy.mean(log_p[rows, ts.ravel()])
+    p = numpy.exp(log_p)
+    p[rows, ts.ravel()] -= 1
+    return loss, (p / len(x)).reshape(xs.shape)
+
+
+# rows of V = 5 scores: ordinary; an exp that overflows; a sum above 2^64; all far below zero
+AWKWARD_ROWS = [[0.3, -1.2, 2.0, 0.0, 0.7], [1e4, 2.0, 0.0, -3.0, 9e3], [50.0, 49.0, 0.0, 1.0, 2.0],
+                [-300.0, -302.0, -299.5, -310.0, -301.0], [-0.5, 0.5, 1.5, -2.0, 0.0], [88.0, 87.5, 80.0, 0.0, 1.0]]
+
+
+@pytest.mark.parametrize("dtype", [numpy.float32, numpy.float64])
+def test_time_softmax_with_loss_takes_the_max_only_where_plain_sums_are_unsafe(dtype):
+    """Rows whose plain sum of exp lies outside [2^-64, 2^64] are shifted by their maximum, the others by 0."""
+    x = numpy.array(AWKWARD_ROWS, dtype=dtype)
+    e, sums = numpy.empty_like(x), numpy.empty((len(x), 1), dtype=dtype)
+    m = _exp_rows(x, e, sums)
+    numpy.testing.assert_array_equal(m[:, 0], [0, 1e4, 50, -299.5, 0, 88])
+    numpy.testing.assert_allclose(e, numpy.exp(x.astype(numpy.float64) - m), rtol=1e-6)
+    numpy.testing.assert_allclose(sums, e.sum(axis=1, keepdims=True), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype,rtol", [(numpy.float32, 2e-6), (numpy.float64, 1e-12)])
+def test_time_softmax_with_loss_on_awkward_rows_matches_the_max_form(dtype, rtol):
+    xs = numpy.array(AWKWARD_ROWS, dtype=dtype).reshape(2, 3, 5)
+    ts = numpy.array([[2, 1, 4], [3, 0, 1]])
+    layer = TimeSoftmaxWithLoss()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                    # no overflow or underflow warning either
+        loss = layer.forward(xs, ts)
+        dx = layer.backward()
+    expected_loss, expected_dx = softmax_loss_reference(xs, ts)
+    assert loss == pytest.approx(expected_loss, rel=rtol)
+    numpy.testing.assert_allclose(dx, expected_dx, rtol=rtol, atol=rtol * 1e-3)
+
+
+def test_time_softmax_with_loss_on_large_batches_matches_the_max_form(rng):
+    """Enough rows for the row-block threads, at the Rnnlm's scale of scores."""
+    xs = (rng.standard_normal((20, 35, 1000)) * 4).astype(numpy.float32)
+    xs[3, 7, 11] = 200.0                                  # one row falls back to its maximum
+    ts = rng.integers(0, 1000, (20, 35))
+    layer = TimeSoftmaxWithLoss()
+    loss, dx = layer.forward(xs, ts), layer.backward()
+    expected_loss, expected_dx = softmax_loss_reference(xs, ts)
+    assert loss == pytest.approx(expected_loss, rel=1e-6)
+    numpy.testing.assert_allclose(dx, expected_dx, rtol=1e-4, atol=1e-10)
 
 
 def test_time_dropout_gradient_matches_its_mask(rng):
