@@ -61,9 +61,10 @@ def _exp_rows(x, e, sums):
     m = np.zeros_like(sums)
     unsafe = np.flatnonzero(~((sums >= 2.0 ** -64) & (sums <= 2.0 ** 64)))
     if unsafe.size:
-        m[unsafe] = x[unsafe].max(axis=1, keepdims=True)
-        e[unsafe] = np.exp(x[unsafe] - m[unsafe])
-        sums[unsafe] = e[unsafe].sum(axis=1, keepdims=True)
+        x_unsafe = x[unsafe]
+        m_unsafe = x_unsafe.max(axis=1, keepdims=True)
+        e_unsafe = np.exp(x_unsafe - m_unsafe)
+        m[unsafe], e[unsafe], sums[unsafe] = m_unsafe, e_unsafe, e_unsafe.sum(axis=1, keepdims=True)
     return m
 
 
