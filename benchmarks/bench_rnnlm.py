@@ -18,7 +18,7 @@ import os
 
 import numpy
 
-from benchmarks.harness import median, median_ratio, report, round_ratios, round_robin, time_steps
+from benchmarks.harness import machine, median, median_ratio, report, round_ratios, round_robin, time_steps
 from ch06.better_rnnlm import BetterRnnlm
 from ch06.rnnlm import Rnnlm
 from common.batches import BPTTBatches
@@ -129,6 +129,7 @@ def main(argv=None):
                H=H, N=N)
         return None
     have_torch = importlib.util.find_spec("torch") is not None and not GPU
+    print(machine())
     print("backend: %s; cores: %d; %d rounds, each arm in its own process after a %.1f s gap"
           % ("CuPy" if GPU else "NumPy %s" % numpy.__version__, os.cpu_count(), args.rounds, args.gap))
     print("%-7s %4s %4s %9s %9s %9s %9s %8s %8s %8s %8s %11s %9s %9s %9s"

@@ -29,7 +29,7 @@ import time
 
 import numpy
 
-from benchmarks.harness import median, median_ratio, report, round_ratios, round_robin
+from benchmarks.harness import machine, median, median_ratio, report, round_ratios, round_robin
 from ch04.cbow import CBOW
 from ch04.skip_gram import SkipGram
 from ch04.train import check_workers, model_options
@@ -200,6 +200,7 @@ def main(argv=None):
         args.iters = max(1, TARGETS_PER_CALL // args.batch)
     if args.arm:
         return child(args, options)
+    print(machine(), flush=True)
     shared = ["--iters", str(args.iters), "--batch", str(args.batch), "--book-iters", str(args.book_iters),
               "--window", str(args.window), "--hidden", str(args.hidden), "--optimizer", args.optimizer,
               "--model", args.model, "--workers", str(args.workers)] + (["--dynamic-window"] if args.dynamic_window else [])

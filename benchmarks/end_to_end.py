@@ -28,7 +28,7 @@ import time
 
 import numpy
 
-from benchmarks.harness import round_ratios, round_robin, run_child
+from benchmarks.harness import machine, round_ratios, round_robin, run_child
 from common.run_dir import read_records
 
 
@@ -117,6 +117,7 @@ def main(argv=None):
         p.error("--rounds must be at least 1")
     if args.gap < 0 or args.limit_tokens < 1:
         p.error("--gap must be >= 0 and --limit-tokens at least 1")
+    print(machine(), flush=True)
     spec = jobs(args.limit_tokens, args.quick)
     summaries = []
     for job in args.jobs:

@@ -8,13 +8,20 @@ optimizer) when a speed target is set. The same is then summed over the whole
 validation and test at the book's evaluation batch of 10): no NumPy implementation of
 the job can take less time than that.
 
-    python -m benchmarks.gemm_floor [--repeats 7]
+Where PyTorch is installed, every product is also timed through ``torch.mm`` (PyTorch's BLAS, MKL on
+x86), alternating with NumPy's call for call, so each job's sum is printed for both: when NumPy's
+products alone take longer than the speed target allows, no NumPy implementation can meet it on that
+machine, and the difference between the two sums says how much of a whole-run ratio is the BLAS's.
+
+    python -m benchmarks.gemm_floor [--repeats 7] [--no-torch]
 """
+import os
 import statistics
 import time
 
 import numpy
 
+from benchmarks.harness import machine
 from common.cli import parser, positive_int
 
 N, T, V = 20, 35, 10000
@@ -64,61 +71,113 @@ def eval_products(H, layers, batch=EVAL_BATCH):
     return out
 
 
-def products_seconds(products, repeats, timed):
-    """Seconds and FLOPs of ``products``, each shape timed once (``timed`` caches them), with a per-label sum."""
-    total, flops, merged = 0.0, 0.0, {}
+def products_seconds(products, repeats, timed, torch=None):
+    """Seconds and FLOPs of ``products``, each shape timed once (``timed`` caches them), with a per-label
+    sum; the seconds are NumPy's, or (numpy, torch) pairs when ``torch`` is given."""
+    total, flops, merged = Seconds(), 0.0, {}
     for label, m, k, n, count in products:
         if (m, k, n) not in timed:
-            timed[m, k, n] = time_product(m, k, n, repeats)
+            timed[m, k, n] = time_product(m, k, n, repeats, torch)
         seconds = timed[m, k, n] * count
-        merged[label] = merged.get(label, 0.0) + seconds
+        merged[label] = merged.get(label, Seconds()) + seconds
         total += seconds
         flops += 2.0 * m * k * n * count
     return total, flops, merged
 
 
-def time_product(m, k, n, repeats):
+class Seconds:
+    """NumPy's seconds, and PyTorch's for the same products when they were timed (else None)."""
+
+    def __init__(self, numpy_s=0.0, torch_s=0.0):
+        self.numpy, self.torch = numpy_s, torch_s
+
+    def __add__(self, other):
+        torch_s = None if self.torch is None or other.torch is None else self.torch + other.torch
+        return Seconds(self.numpy + other.numpy, torch_s)
+
+    def __mul__(self, count):
+        return Seconds(self.numpy * count, None if self.torch is None else self.torch * count)
+
+    def __str__(self):
+        if self.torch is None:
+            return "%.1f s" % self.numpy
+        return "%.1f s (PyTorch's products %.1f s, NumPy / PyTorch %.2f)" % (self.numpy, self.torch,
+                                                                            self.numpy / self.torch)
+
+
+def time_product(m, k, n, repeats, torch=None):
+    """Median seconds of one (m, k) x (k, n) float32 product; with ``torch``, ``torch.mm`` of the same
+    arrays is timed after each NumPy call, so that both see the machine in the same state."""
     a = numpy.random.rand(m, k).astype(numpy.float32)
     b = numpy.random.rand(k, n).astype(numpy.float32)
-    a @ b
-    times = []
+    arms = [lambda: a @ b]
+    if torch is not None:
+        ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+        arms.append(lambda: torch.mm(ta, tb))
+    times = [[] for _ in arms]
+    for arm in arms:
+        arm()
     for _ in range(repeats):
-        start = time.perf_counter()
-        a @ b
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for arm, arm_times in zip(arms, times):
+            start = time.perf_counter()
+            arm()
+            arm_times.append(time.perf_counter() - start)
+    medians = [statistics.median(arm_times) for arm_times in times]
+    return Seconds(medians[0], medians[1] if torch is not None else None)
+
+
+def import_torch(wanted):
+    """PyTorch on every core, as NumPy's BLAS runs, or None (not wanted, or not installed)."""
+    if not wanted:
+        return None
+    try:
+        import torch
+    except ImportError:
+        print("PyTorch is not installed: NumPy's products are timed alone")
+        return None
+    torch.set_num_threads(os.cpu_count())
+    return torch
+
+
+def milliseconds(seconds):
+    """NumPy's milliseconds, and PyTorch's beside them when they were timed."""
+    text = "%7.1f ms" % (seconds.numpy * 1e3)
+    return text if seconds.torch is None else text + " (PyTorch %.1f ms)" % (seconds.torch * 1e3)
 
 
 def print_step(name, total, flops, merged):
     """One step's products: their sum, its rate, and each label's share."""
-    print("%s: matrix products of one step %.1f ms (%.1f GFLOP, %.0f GFLOP/s)"
-          % (name, total * 1e3, flops / 1e9, flops / total / 1e9))
+    print("%s: matrix products of one step %s (%.1f GFLOP, %.0f GFLOP/s)"
+          % (name, milliseconds(total).strip(), flops / 1e9, flops / total.numpy / 1e9))
     for label, seconds in merged.items():
-        print("  %-24s %7.1f ms" % (label, seconds * 1e3))
+        print("  %-24s %s" % (label, milliseconds(seconds)))
 
 
 def main(argv=None):
     p = parser("benchmarks.gemm_floor", __doc__, dry_run=False)
     p.add_argument("--repeats", type=positive_int, default=7, help="timings of each product (their median is used)")
+    p.add_argument("--no-torch", action="store_true", help="time NumPy's products only, even where PyTorch is installed")
     args = p.parse_args(argv)
+    print(machine())
+    torch = import_torch(not args.no_torch)
     timed = {}
     for name, H, layers in (("Rnnlm", 100, 1), ("BetterRnnlm", 650, 2)):
-        total, flops, merged = products_seconds(step_products(H, layers), args.repeats, timed)
+        total, flops, merged = products_seconds(step_products(H, layers), args.repeats, timed, torch)
         print_step("%s (H %d)" % (name, H), total, flops, merged)
         steps = (END_TO_END_TRAIN_IDS[name] - 1) // (N * T)
         batches = sum((PTB_IDS[part] - 1) // (EVAL_BATCH * T) for part in ("valid", "test"))
-        evaluation, eval_flops, _ = products_seconds(eval_products(H, layers), args.repeats, timed)
+        evaluation, eval_flops, _ = products_seconds(eval_products(H, layers), args.repeats, timed, torch)
         print("  the end_to_end job (%d training steps, %d evaluation batches of %d x %d): products alone "
-              "%.1f s (training %.1f s, evaluation %.1f s at %.0f GFLOP/s)"
-              % (steps, batches, EVAL_BATCH, T, steps * total + batches * evaluation, steps * total,
-                 batches * evaluation, eval_flops / evaluation / 1e9))
-    total, flops, merged = products_seconds(attention_step_products(), args.repeats, timed)
+              "%s; training %s, evaluation %s at %.0f GFLOP/s"
+              % (steps, batches, EVAL_BATCH, T, total * steps + evaluation * batches, total * steps,
+                 evaluation * batches, eval_flops / evaluation.numpy / 1e9))
+    total, flops, merged = products_seconds(attention_step_products(), args.repeats, timed, torch)
     steps = DATES_TRAIN // ATTENTION_BATCH
-    evaluation, _, _ = products_seconds(attention_eval_products(), args.repeats, timed)
+    evaluation, _, _ = products_seconds(attention_eval_products(), args.repeats, timed, torch)
     print_step("AttentionSeq2seq (dates, H 256, batch %d)" % ATTENTION_BATCH, total, flops, merged)
     print("  the end_to_end job (%d training steps, %d test questions decoded %d at a time): products alone "
-          "%.1f s (training %.1f s, evaluation %.1f s)"
-          % (steps, DATES_TEST, DECODE_BATCH, steps * total + evaluation, steps * total, evaluation))
+          "%s; training %s, evaluation %s"
+          % (steps, DATES_TEST, DECODE_BATCH, total * steps + evaluation, total * steps, evaluation))
     scores = numpy.random.rand(N * T, V).astype(numpy.float32)
     start = time.perf_counter()
     numpy.exp(scores, out=scores)

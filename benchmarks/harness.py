@@ -8,7 +8,10 @@ memory (RSS).
 
 A child is any ``python -m MODULE ARGS`` that ends by calling ``report(ms_per_step)``.
 """
+import importlib.metadata
 import json
+import os
+import platform
 import resource
 import subprocess
 import sys
@@ -22,6 +25,35 @@ PREFIX = "BENCHMARK-RESULT "
 def peak_rss_mb():
     """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def machine():
+    """One line naming this machine's CPU, cores, BLAS and PyTorch, which every benchmark prints first.
+
+    Ratios against PyTorch depend on them: the same code ran the README job at 0.81x PyTorch's time
+    on an AMD EPYC and at 1.02x on an Intel Xeon, where MKL's products are faster than OpenBLAS's
+    (docs/journal.md, "The same jobs on an Intel Xeon").
+    """
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    blas = ""
+    try:
+        from threadpoolctl import threadpool_info
+        found = [info for info in threadpool_info() if info.get("user_api") == "blas"]
+        if found:
+            blas = " with %s %s (%s kernels, %d threads)" % (found[0]["internal_api"], found[0]["version"],
+                                                             found[0].get("architecture"), found[0]["num_threads"])
+    except ImportError:                    # threadpoolctl is optional: the BLAS is then not named
+        pass
+    try:
+        torch = "PyTorch %s" % importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        torch = "no PyTorch"
+    return "machine: %s, %d cores; NumPy %s%s; %s" % (cpu, os.cpu_count(), numpy.__version__, blas, torch)
 
 
 def report(ms_per_step, **extra):

@@ -29,6 +29,7 @@ import numpy
 import common.layers
 import common.parallel
 import common.time_layers
+from benchmarks.harness import machine
 from ch06.better_rnnlm import BetterRnnlm
 from ch06.rnnlm import Rnnlm
 from common.checkpoint import walk
@@ -271,6 +272,7 @@ def main(argv=None):
     p.add_argument("--models", nargs="+", choices=sorted(MODELS), default=["rnnlm", "better"],
                    help="the models whose training steps are timed")
     args = p.parse_args(argv)
+    print(machine())
     models = {MODELS[name][0]: MODELS[name][1]() for name in args.models}
     arms = {"library": library_form, args.form: FORMS[args.form]}
     print("%-28s %12s %16s %8s %10s" % ("model", "library ms", args.form + " ms", "ratio",

@@ -1,5 +1,6 @@
 """Smoke tests: the benchmark scripts and their reference implementations run on tiny inputs."""
 import importlib.util
+import os
 
 import numpy
 import pytest
@@ -100,6 +101,26 @@ def test_gemm_floor_counts_the_end_to_end_jobs_products():
     step = dict((label, (m, k, n, count)) for label, m, k, n, count in gemm_floor.attention_step_products())
     assert step["LSTM [x, h] W, per step"] == (128,) + lstm_W + (39,)
     assert step["output scores"] == (1280,) + affine_W + (1,)
+
+
+def test_gemm_floor_sums_numpys_and_pytorchs_seconds_apart():
+    S = gemm_floor.Seconds
+    both = S(1.0, 0.5) * 3 + S(0.25, 0.25)
+    assert (both.numpy, both.torch) == (3.25, 1.75)
+    assert "PyTorch's products 1.8 s, NumPy / PyTorch 1.86" in str(both)
+    numpy_only = both + S(1.0, None)               # one product not timed in PyTorch: no PyTorch sum
+    assert (numpy_only.numpy, numpy_only.torch) == (4.25, None) and str(numpy_only) == "4.2 s"
+    total, flops, merged = gemm_floor.products_seconds([("a", 2, 3, 4, 5), ("b", 2, 3, 4, 1)], 1, {})
+    assert total.torch is None and total.numpy > 0 and flops == 2 * 2 * 3 * 4 * 6
+    assert merged["a"].numpy == pytest.approx(5 * merged["b"].numpy)      # one shape, timed once
+
+
+def test_gemm_floor_times_the_same_products_in_pytorch():
+    torch = pytest.importorskip("torch")
+    timed = {}
+    total, _, _ = gemm_floor.products_seconds([("a", 8, 16, 32, 2)], 3, timed, torch)
+    assert total.numpy > 0 and total.torch > 0
+    assert timed[8, 16, 32].torch == pytest.approx(total.torch / 2)
 
 
 @needs_ptb
@@ -331,4 +352,14 @@ def test_end_to_end_runs_both_arms_of_a_job_as_processes(capsys):
     [summary] = end_to_end.main(["--jobs", "seq2seq", "--rounds", "1", "--gap", "0", "--quick"])
     assert summary["metric"] == "accuracy" and 0 < summary["ours"]["train"] < summary["ours"]["total"]
     assert 0 < summary["theirs"]["train"] < summary["theirs"]["total"]
-    assert "| seq2seq | 1 |" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "| seq2seq | 1 |" in out and out.startswith("machine: ")
+
+
+def test_benchmarks_name_the_machine_they_ran_on():
+    from benchmarks.harness import machine
+    line = machine()
+    assert line.startswith("machine: ") and "%d cores; NumPy %s" % (os.cpu_count(), numpy.__version__) in line
+    if importlib.util.find_spec("threadpoolctl") is not None:
+        assert " kernels, " in line                          # the BLAS and the kernels it chose at run time
+    assert ("PyTorch " in line) == (importlib.util.find_spec("torch") is not None)
