@@ -111,17 +111,18 @@ def main(argv=None):
     p.add_argument("--gap", type=float, default=2.0, help="idle seconds before every run (default: %(default)s)")
     p.add_argument("--limit-tokens", type=int, default=100000, help="the BetterRnnlm job's ids per split (default: %(default)s)")
     p.add_argument("--quick", action="store_true", help="tiny slices of the data (checks the harness in seconds)")
-    p.add_argument("--json", help="also write the summaries to this file")
+    p.add_argument("--json", help="also write the summaries, each with the machine line, to this file")
     args = p.parse_args(argv)
     if args.rounds < 1:
         p.error("--rounds must be at least 1")
     if args.gap < 0 or args.limit_tokens < 1:
         p.error("--gap must be >= 0 and --limit-tokens at least 1")
-    print(machine(), flush=True)
+    here = machine()
+    print(here, flush=True)
     spec = jobs(args.limit_tokens, args.quick)
     summaries = []
     for job in args.jobs:
-        summaries.append(summarise(job, measure(job, *spec[job], args.rounds, args.gap)))
+        summaries.append(dict(summarise(job, measure(job, *spec[job], args.rounds, args.gap)), machine=here))
     print("\n| job | rounds | ScratchNLP total s (train, eval) | PyTorch total s (train, eval) | "
           "ours / PyTorch, median (range) | train only | metric: ours, PyTorch |")
     print("|---|---|---|---|---|---|---|")

@@ -353,7 +353,7 @@ def test_end_to_end_runs_both_arms_of_a_job_as_processes(capsys):
     assert summary["metric"] == "accuracy" and 0 < summary["ours"]["train"] < summary["ours"]["total"]
     assert 0 < summary["theirs"]["train"] < summary["theirs"]["total"]
     out = capsys.readouterr().out
-    assert "| seq2seq | 1 |" in out and out.startswith("machine: ")
+    assert "| seq2seq | 1 |" in out and out.startswith(summary["machine"] + "\n")
 
 
 def test_benchmarks_name_the_machine_they_ran_on():
