@@ -44,6 +44,7 @@ def machine():
     try:
         from threadpoolctl import threadpool_info
         found = [info for info in threadpool_info() if info.get("user_api") == "blas"]
+        found.sort(key=lambda info: "numpy" not in info.get("filepath", ""))   # NumPy's own BLAS first
         if found:
             blas = " with %s %s (%s kernels, %d threads)" % (found[0]["internal_api"], found[0]["version"],
                                                              found[0].get("architecture"), found[0]["num_threads"])
