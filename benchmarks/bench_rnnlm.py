@@ -14,7 +14,6 @@ scaling table of docs/journal.md; BetterRnnlm's embedding size follows H).
 """
 import argparse
 import importlib.util
-import os
 
 import numpy
 
@@ -65,11 +64,9 @@ def book_step(name, H, N):
 
 
 def torch_step(name, H, N):
-    import torch
+    from benchmarks.torch_jobs import language_model_module, step as torch_update, torch_on_every_core
 
-    from benchmarks.torch_jobs import language_model_module, step as torch_update
-
-    torch.set_num_threads(os.cpu_count())
+    torch = torch_on_every_core()
     rng = numpy.random.default_rng(0)
     model = language_model_module(V, H, 2 if name == "better" else 1, CONFIGS[name][2], name == "better", rng)
     opt = torch.optim.SGD(model.parameters(), lr=20.0)
@@ -130,8 +127,8 @@ def main(argv=None):
         return None
     have_torch = importlib.util.find_spec("torch") is not None and not GPU
     print(machine())
-    print("backend: %s; cores: %d; %d rounds, each arm in its own process after a %.1f s gap"
-          % ("CuPy" if GPU else "NumPy %s" % numpy.__version__, os.cpu_count(), args.rounds, args.gap))
+    print("backend: %s; %d rounds, each arm in its own process after a %.1f s gap"
+          % ("CuPy" if GPU else "NumPy", args.rounds, args.gap))
     print("%-7s %4s %4s %9s %9s %9s %9s %8s %8s %8s %8s %11s %9s %9s %9s"
           % ("model", "H", "N", "ours ms", "book ms", "torch ms", "floor ms", "book/us", "us/torch", "us/floor",
              "pt/floor", "tokens/s", "ours MiB", "book MiB", "torch MiB"))

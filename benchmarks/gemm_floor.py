@@ -15,13 +15,13 @@ machine, and the difference between the two sums says how much of a whole-run ra
 
     python -m benchmarks.gemm_floor [--repeats 7] [--no-torch]
 """
-import os
 import statistics
 import time
 
 import numpy
 
 from benchmarks.harness import machine
+from benchmarks.torch_jobs import torch_on_every_core
 from common.cli import parser, positive_int
 
 N, T, V = 20, 35, 10000
@@ -124,8 +124,8 @@ def time_product(m, k, n, repeats, torch=None):
         ta, tb = torch.from_numpy(a), torch.from_numpy(b)
         arms.append(lambda: torch.mm(ta, tb))
     times = [[] for _ in arms]
-    calls = max(1, -(-repeats // BLOCKS))
-    for _ in range(BLOCKS):
+    for block in range(min(BLOCKS, repeats)):
+        calls = len(range(block, repeats, BLOCKS))                  # the blocks' calls add up to ``repeats``
         for arm, arm_times in zip(arms, times):
             time.sleep(SETTLE_SECONDS)
             arm()                                                   # warm-up, and wakes the library's threads
@@ -142,12 +142,10 @@ def import_torch(wanted):
     if not wanted:
         return None
     try:
-        import torch
+        return torch_on_every_core()
     except ImportError:
         print("PyTorch is not installed: NumPy's products are timed alone")
         return None
-    torch.set_num_threads(os.cpu_count())
-    return torch
 
 
 def milliseconds(seconds):

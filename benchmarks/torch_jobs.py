@@ -22,7 +22,7 @@ from benchmarks.harness import report
 JOBS = ("rnnlm", "better", "seq2seq", "attention")
 
 
-def _torch(seed=1):
+def torch_on_every_core(seed=1):
     """PyTorch on every core, its own generator (dropout) seeded so that a job repeats its numbers."""
     import torch
     torch.set_num_threads(os.cpu_count())
@@ -89,7 +89,7 @@ def step(optimizer, loss, model, max_grad):
 
 
 def language_model(job, limit_tokens, seed=1):
-    torch = _torch(seed)
+    torch = torch_on_every_core(seed)
     nn = torch.nn
     from dataset import ptb
 
@@ -144,7 +144,7 @@ def language_model(job, limit_tokens, seed=1):
 # --- seq2seq (ch07.train_seq2seq --reverse --model peeky, ch08.train) ----------------------------------
 
 def seq2seq(job, limit, seed=1):
-    torch = _torch(seed)
+    torch = torch_on_every_core(seed)
     nn = torch.nn
     from dataset import sequence
 
