@@ -30,9 +30,9 @@ def peak_rss_mb():
 def machine():
     """One line naming this machine's CPU, cores, BLAS and PyTorch, which every benchmark prints first.
 
-    Ratios against PyTorch depend on them: the same code ran the README job at 0.81x PyTorch's time
-    on an AMD EPYC and at 1.02x on an Intel Xeon, where MKL's products are faster than OpenBLAS's
-    (docs/journal.md, "The same jobs on an Intel Xeon").
+    Ratios against PyTorch depend on them: the same code ran the BetterRnnlm job at 1.02x PyTorch's
+    time on an AMD EPYC and at 1.49x on an Intel Xeon, mostly because MKL's products are faster than
+    OpenBLAS's there (docs/journal.md, "The same jobs on an Intel Xeon").
     """
     cpu = platform.processor() or platform.machine()
     try:
